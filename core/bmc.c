@@ -1,0 +1,207 @@
+/* Life cycle of one BMC: init, store replay, start, input, timers. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bmc/store.h"
+#include "channels.h"
+#include "lanparm.h"
+#include "session.h"
+#include "rmcp.h"
+#include "users.h"
+
+size_t bmc_size(void)
+{
+	return sizeof(struct bmc);
+}
+
+void bmc_config_defaults(struct bmc_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->device_id = 0x20;
+	cfg->device_rev = 0x01;
+	cfg->fw_major = 0;
+	cfg->fw_minor = 0x10; /* BCD 0.10 */
+	/* IANA "reserved for documentation" would be ideal; 0 means unspecified. */
+	cfg->manufacturer_id = 0;
+	cfg->product_id = 0x0001;
+	cfg->cipher_suites = 1u << 17;
+	cfg->session_timeout_s = 60;
+	cfg->max_sessions = BMC_MAX_SESSIONS;
+	/* A locally administered unicast MAC: the port should set the real one. */
+	const uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+	memcpy(cfg->mac, mac, 6);
+	const uint8_t ip[4] = {127, 0, 0, 1}, mask[4] = {255, 0, 0, 0};
+	memcpy(cfg->ip, ip, 4);
+	memcpy(cfg->netmask, mask, 4);
+}
+
+void bmc_logf(struct bmc *bmc, enum bmc_log_level level, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (!bmc->plat.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	bmc->plat.log(bmc->plat.ctx, level, msg);
+}
+
+int bmc_persist(struct bmc *bmc, uint16_t type, uint16_t key, const void *value, size_t len)
+{
+	if (!bmc->plat.store_put)
+		return 0; /* a port without persistence keeps state in RAM only */
+	int rc = bmc->plat.store_put(bmc->plat.ctx, type, key, value, len);
+	if (rc != 0)
+		bmc_logf(bmc, BMC_LOG_ERROR, "store: could not write record %u/%u", type, key);
+	return rc;
+}
+
+uint64_t bmc_now(struct bmc *bmc)
+{
+	return bmc->plat.now_ms(bmc->plat.ctx);
+}
+
+int bmc_random(struct bmc *bmc, void *buf, size_t len)
+{
+	return bmc->plat.random(bmc->plat.ctx, buf, len);
+}
+
+int bmc_init(struct bmc *bmc, const struct bmc_platform *platform, const struct bmc_backend *backend,
+	     const struct bmc_config *cfg)
+{
+	memset(bmc, 0, sizeof *bmc);
+	bmc->plat = *platform;
+	if (backend)
+		bmc->backend = *backend;
+	bmc->cfg = *cfg;
+	if (!platform->now_ms || !platform->random || !platform->send) {
+		bmc_logf(bmc, BMC_LOG_ERROR, "platform lacks now_ms, random or send");
+		return -1;
+	}
+	if (cfg->max_sessions == 0 || cfg->max_sessions > BMC_MAX_SESSIONS) {
+		bmc_logf(bmc, BMC_LOG_ERROR, "max_sessions must be 1..%d", BMC_MAX_SESSIONS);
+		return -1;
+	}
+	if (cfg->session_timeout_s == 0) {
+		bmc_logf(bmc, BMC_LOG_ERROR, "session timeout must be at least 1 s");
+		return -1;
+	}
+	if (bmc_random(bmc, bmc->boot_secret, sizeof bmc->boot_secret) != 0) {
+		bmc_logf(bmc, BMC_LOG_ERROR, "no randomness");
+		return -1;
+	}
+	memcpy(bmc->system_guid, cfg->system_guid, 16);
+	bmc->global_enables = 0x0C; /* event message buffer + SEL logging, IPMI 2.0 §22.2 */
+	bmc_users_defaults(bmc);
+	bmc_channels_defaults(bmc);
+	bmc_lanparm_defaults(bmc);
+	bmc->next_handle = 1;
+	return 0;
+}
+
+void bmc_store_apply(struct bmc *bmc, uint16_t type, uint16_t key, const void *value, size_t len)
+{
+	int rc = 0;
+	switch (type) {
+	case STORE_IDENTITY:
+		if (key == 0 && len == 16) {
+			static const uint8_t zero[16];
+			/* The configuration wins over the stored identity. */
+			if (!memcmp(bmc->cfg.system_guid, zero, 16))
+				memcpy(bmc->system_guid, value, 16);
+		} else {
+			rc = -1;
+		}
+		break;
+	case STORE_USER:
+		rc = bmc_users_apply(bmc, key, value, len);
+		break;
+	case STORE_CHANNEL_ACCESS:
+		rc = bmc_channels_apply(bmc, key, value, len);
+		break;
+	case STORE_LANPARM:
+		rc = bmc_lanparm_apply(bmc, key, value, len);
+		break;
+	case STORE_KG:
+		if (key == CHANNEL_LAN && len == 20) {
+			memcpy(bmc->kg, value, 20);
+			bmc->kg_set = true;
+		} else {
+			rc = -1;
+		}
+		break;
+	default:
+		rc = -1;
+		break;
+	}
+	if (rc != 0)
+		bmc_logf(bmc, BMC_LOG_WARN, "store: ignored malformed record %u/%u (%zu bytes)", type, key, len);
+}
+
+int bmc_start(struct bmc *bmc)
+{
+	static const uint8_t zero[16];
+	if (!memcmp(bmc->system_guid, zero, 16)) {
+		if (bmc_random(bmc, bmc->system_guid, 16) != 0)
+			return -1;
+		/* RFC 4122 version 4 layout, as the spec's GUID format expects. */
+		bmc->system_guid[8] = (uint8_t)((bmc->system_guid[8] & 0x3F) | 0x80);
+		bmc->system_guid[6] = (uint8_t)((bmc->system_guid[6] & 0x0F) | 0x40);
+		if (bmc_persist(bmc, STORE_IDENTITY, 0, bmc->system_guid, 16) != 0)
+			return -1;
+	}
+	bmc->started = true;
+	return 0;
+}
+
+bool bmc_needs_admin(const struct bmc *bmc)
+{
+	for (uint8_t uid = 1; uid <= BMC_MAX_USERS; uid++) {
+		const struct bmc_user *u = &bmc->users[uid];
+		if (u->enabled && u->has_password && u->name[0])
+			return false;
+	}
+	return true;
+}
+
+int bmc_provision_admin(struct bmc *bmc, const char *name, const char *password)
+{
+	size_t nlen = strlen(name), plen = strlen(password);
+	if (nlen == 0 || nlen > 16 || plen == 0 || plen > 20)
+		return -1;
+	struct bmc_user *u = &bmc->users[2];
+	memset(u, 0, sizeof *u);
+	memcpy(u->name, name, nlen);
+	memcpy(u->password, password, plen);
+	u->has_password = true;
+	u->pw20 = plen > 16;
+	u->enabled = true;
+	for (unsigned ch = 0; ch < BMC_NUM_CHANNELS; ch++) {
+		u->chan[ch].priv = bmc_channel_exists(bmc, (uint8_t)ch) ? PRIV_ADMIN : PRIV_NO_ACCESS;
+		u->chan[ch].callin = true;
+		u->chan[ch].link_auth = true;
+		u->chan[ch].ipmi_msg = true;
+	}
+	return bmc_users_persist(bmc, 2);
+}
+
+void bmc_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, const void *buf, size_t len)
+{
+	if (!bmc->started)
+		return;
+	bmc->stats.rx++;
+	bmc_rmcp_input(bmc, channel, peer, buf, len);
+}
+
+void bmc_tick(struct bmc *bmc)
+{
+	bmc_sessions_tick(bmc);
+}
+
+void bmc_get_stats(const struct bmc *bmc, struct bmc_stats *out)
+{
+	*out = bmc->stats;
+}

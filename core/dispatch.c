@@ -1,0 +1,42 @@
+/* See dispatch.h. */
+#include "dispatch.h"
+
+static const struct bmc_cmd *const tables[] = {
+	bmc_cmds_app, bmc_cmds_user, bmc_cmds_channel, bmc_cmds_session, bmc_cmds_transport,
+};
+
+static const struct bmc_cmd *lookup(uint8_t netfn, uint8_t cmd)
+{
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+		for (const struct bmc_cmd *c = tables[t]; c->fn; c++)
+			if (c->netfn == netfn && c->cmd == cmd)
+				return c;
+	return NULL;
+}
+
+uint8_t bmc_dispatch(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
+{
+	const struct bmc_cmd *c = lookup(req->netfn, req->cmd);
+	size_t start = wr_len(rsp);
+
+	if (!c)
+		return CC_INVALID_CMD;
+	/* IPMI 2.0 §5.2: privilege is checked before the request data. */
+	if (req->priv < c->min_priv)
+		return CC_INSUFFICIENT_PRIV;
+	if (req->len < c->min_len || req->len > c->max_len)
+		return CC_REQ_LEN_INVALID;
+	uint8_t cc = c->fn(bmc, req, rsp);
+	if (cc != CC_OK || !wr_ok(rsp)) {
+		rsp->len = start;
+		rsp->err = false;
+		if (cc == CC_OK)
+			cc = CC_CANT_RETURN_BYTES;
+	}
+	return cc;
+}
+
+uint8_t bmc_req_channel(const struct bmc_req *req, uint8_t channel)
+{
+	return channel == CHANNEL_CURRENT ? req->channel : channel;
+}

@@ -1,0 +1,46 @@
+/* Command dispatch: a table per command group, checked for length and privilege before
+ * any handler runs. DESIGN.md §4. */
+#ifndef BMC_CORE_DISPATCH_H
+#define BMC_CORE_DISPATCH_H
+
+#include "state.h"
+
+struct bmc_req {
+	uint8_t netfn; /* request netfn (even) */
+	uint8_t cmd;
+	uint8_t lun;
+	uint8_t channel;              /* the channel the request arrived on */
+	uint8_t priv;                 /* current privilege; PRIV_NONE outside a session */
+	struct bmc_session *session;  /* NULL outside a session */
+	const uint8_t *data;
+	size_t len;
+};
+
+/* Writes the response data (after the completion code) to rsp and returns the
+ * completion code. Data written is discarded when the code is not CC_OK. */
+typedef uint8_t bmc_handler_fn(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp);
+
+struct bmc_cmd {
+	uint8_t netfn;
+	uint8_t cmd;
+	uint8_t min_len;
+	uint8_t max_len;
+	uint8_t min_priv; /* PRIV_NONE: may run outside a session */
+	bmc_handler_fn *fn;
+};
+
+/* Each command group's table, terminated by an entry with fn == NULL. */
+extern const struct bmc_cmd bmc_cmds_app[];
+extern const struct bmc_cmd bmc_cmds_user[];
+extern const struct bmc_cmd bmc_cmds_channel[];
+extern const struct bmc_cmd bmc_cmds_session[];
+extern const struct bmc_cmd bmc_cmds_transport[];
+
+/* Finds the command, checks length and privilege, runs it. Returns the completion code;
+ * rsp then holds the response data (empty unless CC_OK). */
+uint8_t bmc_dispatch(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp);
+
+/* Resolves CHANNEL_CURRENT (0x0E) to the channel the request came in on. */
+uint8_t bmc_req_channel(const struct bmc_req *req, uint8_t channel);
+
+#endif

@@ -1,0 +1,74 @@
+/* The portable BMC core. The caller owns the memory of struct bmc (bmc_size() bytes,
+ * suitably aligned for any type); the core allocates nothing after init.
+ *
+ *   bmc_config_defaults(&cfg);  ... adjust cfg ...
+ *   bmc_init(bmc, &platform, &backend, &cfg);
+ *   for each stored record: bmc_store_apply(bmc, type, key, value, len);
+ *   bmc_start(bmc);
+ *   loop: bmc_input(bmc, channel, &peer, bytes, len); bmc_tick(bmc);
+ */
+#ifndef BMC_BMC_H
+#define BMC_BMC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bmc/backend.h"
+#include "bmc/platform.h"
+
+#define BMC_VERSION "0.1.0"
+
+struct bmc;
+
+struct bmc_config {
+	/* Get Device ID, IPMI 2.0 §20.1 */
+	uint8_t device_id;
+	uint8_t device_rev;
+	uint8_t fw_major;       /* 7 bits */
+	uint8_t fw_minor;       /* BCD */
+	uint32_t manufacturer_id; /* 20-bit IANA number */
+	uint16_t product_id;
+	uint8_t aux_fw[4];
+	/* Identities. A zero system GUID means: make a random one on first start and store it. */
+	uint8_t system_guid[16];
+	/* LAN channel 1 */
+	uint32_t cipher_suites;   /* bit n set: cipher suite n may be negotiated */
+	bool ipmi15_enabled;      /* IPMI 1.5 sessions (Activate Session) */
+	bool anonymous_enabled;   /* null user name / null password logins */
+	uint32_t session_timeout_s;
+	uint8_t max_sessions;
+	uint8_t mac[6];
+	uint8_t ip[4];
+	uint8_t netmask[4];
+	uint8_t gateway[4];
+};
+
+size_t bmc_size(void);
+void bmc_config_defaults(struct bmc_config *cfg);
+/* Returns 0, or a negative value when cfg is unusable (the reason is logged). */
+int bmc_init(struct bmc *bmc, const struct bmc_platform *platform, const struct bmc_backend *backend,
+	     const struct bmc_config *cfg);
+/* Replays one stored record at start-up, before bmc_start. Unknown or malformed records
+ * are logged and ignored. */
+void bmc_store_apply(struct bmc *bmc, uint16_t type, uint16_t key, const void *value, size_t len);
+/* Finishes start-up once the store is replayed. Returns 0 or negative. */
+int bmc_start(struct bmc *bmc);
+/* True when no enabled user with a password exists: the port must provision one. */
+bool bmc_needs_admin(const struct bmc *bmc);
+/* Creates user 2 with the given name, password (<= 20 bytes) and ADMINISTRATOR access on
+ * every channel, enabled, and stores it. Returns 0 or negative. */
+int bmc_provision_admin(struct bmc *bmc, const char *name, const char *password);
+/* One datagram / frame from peer on channel. */
+void bmc_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, const void *buf, size_t len);
+/* Runs timers; call at least once a second. */
+void bmc_tick(struct bmc *bmc);
+
+/* Counters for logging and tests. */
+struct bmc_stats {
+	uint64_t rx, tx, dropped_malformed, dropped_auth, dropped_replay, sessions_opened, sessions_closed,
+		sessions_timed_out, login_failures;
+};
+void bmc_get_stats(const struct bmc *bmc, struct bmc_stats *out);
+
+#endif

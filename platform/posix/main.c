@@ -1,0 +1,8 @@
+/* STUB: to be written. */
+#include <stdio.h>
+
+int main(void)
+{
+	puts("bmcd: not yet");
+	return 0;
+}

@@ -1,0 +1,136 @@
+#include "fake_platform.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t f_now(void *ctx)
+{
+	return ((struct fake_platform *)ctx)->now_ms;
+}
+
+static int64_t f_wall(void *ctx)
+{
+	return 1700000000 + (int64_t)(((struct fake_platform *)ctx)->now_ms / 1000);
+}
+
+static int f_random(void *ctx, void *buf, size_t len)
+{
+	struct fake_platform *fp = ctx;
+	uint8_t *p = buf;
+	for (size_t i = 0; i < len; i++) {
+		fp->rng_state = fp->rng_state * 1103515245u + 12345u;
+		p[i] = (uint8_t)(fp->rng_state >> 16);
+	}
+	return 0;
+}
+
+static void f_send(void *ctx, uint8_t channel, const struct bmc_peer *peer, const void *buf, size_t len)
+{
+	struct fake_platform *fp = ctx;
+	(void)channel;
+	(void)peer;
+	unsigned slot = fp->sent_count % FAKE_MAX_SENT;
+	if (len > sizeof fp->sent[0])
+		len = sizeof fp->sent[0];
+	memcpy(fp->sent[slot], buf, len);
+	fp->sent_len[slot] = len;
+	fp->sent_count++;
+}
+
+static void f_log(void *ctx, enum bmc_log_level level, const char *msg)
+{
+	struct fake_platform *fp = ctx;
+	if (!fp->quiet && level <= BMC_LOG_WARN)
+		fprintf(stderr, "[bmc %d] %s\n", (int)level, msg);
+}
+
+static int f_store_put(void *ctx, uint16_t type, uint16_t key, const void *data, size_t len)
+{
+	struct fake_platform *fp = ctx;
+	if (fp->store_fail)
+		return -1;
+	if (len > sizeof fp->recs[0].value)
+		return -1;
+	struct fake_rec *free_slot = NULL;
+	for (unsigned i = 0; i < FAKE_MAX_RECS; i++) {
+		struct fake_rec *r = &fp->recs[i];
+		if (r->used && r->type == type && r->key == key) {
+			free_slot = r;
+			break;
+		}
+		if (!r->used && !free_slot)
+			free_slot = r;
+	}
+	if (!free_slot)
+		return -1;
+	if (len == 0) {
+		free_slot->used = false;
+		return 0;
+	}
+	free_slot->used = true;
+	free_slot->type = type;
+	free_slot->key = key;
+	memcpy(free_slot->value, data, len);
+	free_slot->len = len;
+	return 0;
+}
+
+static void f_reset(void *ctx, enum bmc_reset_kind kind)
+{
+	(void)kind;
+	((struct fake_platform *)ctx)->resets++;
+}
+
+void fake_platform_init(struct fake_platform *fp, struct bmc_platform *plat)
+{
+	memset(fp, 0, sizeof *fp);
+	fp->now_ms = 1000;
+	fp->rng_state = 42;
+	fp->quiet = getenv("BMC_TEST_VERBOSE") == NULL;
+	memset(plat, 0, sizeof *plat);
+	plat->ctx = fp;
+	plat->now_ms = f_now;
+	plat->wall_time = f_wall;
+	plat->random = f_random;
+	plat->send = f_send;
+	plat->log = f_log;
+	plat->store_put = f_store_put;
+	plat->reset = f_reset;
+}
+
+const uint8_t *fake_last_sent(const struct fake_platform *fp, size_t *len)
+{
+	if (!fp->sent_count)
+		return NULL;
+	unsigned slot = (fp->sent_count - 1) % FAKE_MAX_SENT;
+	*len = fp->sent_len[slot];
+	return fp->sent[slot];
+}
+
+void fake_replay(const struct fake_platform *fp, struct bmc *bmc)
+{
+	for (unsigned i = 0; i < FAKE_MAX_RECS; i++)
+		if (fp->recs[i].used)
+			bmc_store_apply(bmc, fp->recs[i].type, fp->recs[i].key, fp->recs[i].value, fp->recs[i].len);
+}
+
+struct bmc *fake_bmc_new(struct fake_platform *fp, const struct bmc_config *cfg, bool provision)
+{
+	static struct bmc_platform plat;
+	struct bmc_config def;
+	fake_platform_init(fp, &plat);
+	if (!cfg) {
+		bmc_config_defaults(&def);
+		cfg = &def;
+	}
+	struct bmc *bmc = calloc(1, bmc_size());
+	if (!bmc)
+		abort();
+	struct bmc_backend be = {0};
+	if (bmc_init(bmc, &plat, &be, cfg) != 0 || bmc_start(bmc) != 0)
+		abort();
+	if (provision && bmc_provision_admin(bmc, "admin", "password") != 0)
+		abort();
+	return bmc;
+}

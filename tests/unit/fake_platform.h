@@ -1,0 +1,42 @@
+/* An in-memory platform for unit tests and fuzz targets: a settable clock, a
+ * deterministic random stream, captured sends and an in-memory store. */
+#ifndef BMC_FAKE_PLATFORM_H
+#define BMC_FAKE_PLATFORM_H
+
+#include "bmc/bmc.h"
+#include "bmc/platform.h"
+
+#define FAKE_MAX_SENT 8
+#define FAKE_MAX_RECS 256
+
+struct fake_rec {
+	uint16_t type, key;
+	uint8_t value[512];
+	size_t len;
+	bool used;
+};
+
+struct fake_platform {
+	uint64_t now_ms;
+	uint32_t rng_state;
+	int store_fail;          /* store_put fails while non-zero */
+	unsigned sent_count;     /* total sends */
+	uint8_t sent[FAKE_MAX_SENT][1024];
+	size_t sent_len[FAKE_MAX_SENT];
+	unsigned nrecs;
+	struct fake_rec recs[FAKE_MAX_RECS];
+	bool quiet;              /* suppress log output */
+	int resets;
+};
+
+/* Fills plat with ops bound to fp (zeroed first). */
+void fake_platform_init(struct fake_platform *fp, struct bmc_platform *plat);
+/* The newest datagram sent, or NULL; its length in *len. */
+const uint8_t *fake_last_sent(const struct fake_platform *fp, size_t *len);
+/* Replays every stored record into bmc (as a restart would). */
+void fake_replay(const struct fake_platform *fp, struct bmc *bmc);
+/* A bmc on the heap, initialised with cfg (defaults when NULL), started, and with user 2
+ * "admin"/"password" provisioned when provision is true. */
+struct bmc *fake_bmc_new(struct fake_platform *fp, const struct bmc_config *cfg, bool provision);
+
+#endif
