@@ -11,4 +11,7 @@ void bmc_rmcp_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer *pee
 void bmc_rmcp_send(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, const uint8_t *buf,
 		   size_t len);
 
+/* Writes the 4-byte RMCP header for a reply of this class. */
+void bmc_rmcp_header(struct bmc_writer *w, uint8_t class);
+
 #endif

@@ -1,7 +1,177 @@
-/* STUB: being written. */
+/* Session table. Slots are either free, in set-up (Open Session .. RAKP 3) or active.
+ * Set-up slots are bounded per source and in total, and a set-up can only take a free
+ * slot or a stale set-up slot: an established session is never evicted (DESIGN.md §5). */
+#include <stdio.h>
+#include <string.h>
+
 #include "session.h"
+
+#define NSLOTS (BMC_MAX_SESSIONS + BMC_MAX_HALF_OPEN)
+
+bool bmc_peer_same_host(const struct bmc_peer *a, const struct bmc_peer *b)
+{
+	size_t n = a->family == 6 ? 16 : 4;
+	return a->family == b->family && !memcmp(a->addr, b->addr, n);
+}
+
+bool bmc_peer_equal(const struct bmc_peer *a, const struct bmc_peer *b)
+{
+	return bmc_peer_same_host(a, b) && a->port == b->port && a->endpoint == b->endpoint;
+}
+
+void bmc_peer_format(const struct bmc_peer *p, char *buf, size_t len)
+{
+	if (p->family == 4) {
+		snprintf(buf, len, "%u.%u.%u.%u:%u", p->addr[0], p->addr[1], p->addr[2], p->addr[3], p->port);
+	} else if (p->family == 6) {
+		int n = snprintf(buf, len, "[");
+		for (unsigned i = 0; i < 16 && n > 0 && (size_t)n < len; i += 2)
+			n += snprintf(buf + n, len - (size_t)n, "%s%x", i ? ":" : "", p->addr[i] << 8 | p->addr[i + 1]);
+		if (n > 0 && (size_t)n < len)
+			snprintf(buf + n, len - (size_t)n, "]:%u", p->port);
+	} else {
+		snprintf(buf, len, "local");
+	}
+}
+
+static bool in_setup(const struct bmc_session *s)
+{
+	return s->state == SESS_OPENED || s->state == SESS_RAKP2;
+}
+
+unsigned bmc_sessions_active(const struct bmc *bmc)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < NSLOTS; i++)
+		n += bmc->sessions[i].state == SESS_ACTIVE;
+	return n;
+}
+
+struct bmc_session *bmc_session_find(struct bmc *bmc, uint32_t sid)
+{
+	if (sid == 0)
+		return NULL;
+	for (unsigned i = 0; i < NSLOTS; i++)
+		if (bmc->sessions[i].state != SESS_FREE && bmc->sessions[i].bmc_sid == sid)
+			return &bmc->sessions[i];
+	return NULL;
+}
+
+struct bmc_session *bmc_session_by_handle(struct bmc *bmc, uint8_t handle)
+{
+	for (unsigned i = 0; i < NSLOTS; i++)
+		if (bmc->sessions[i].state == SESS_ACTIVE && bmc->sessions[i].handle == handle)
+			return &bmc->sessions[i];
+	return NULL;
+}
+
+static uint32_t new_sid(struct bmc *bmc)
+{
+	/* Random and never zero (DESIGN.md §5); retried on the unlikely collision. */
+	for (int tries = 0; tries < 8; tries++) {
+		uint32_t sid = 0;
+		if (bmc_random(bmc, &sid, sizeof sid) != 0)
+			return 0;
+		if (sid != 0 && !bmc_session_find(bmc, sid))
+			return sid;
+	}
+	return 0;
+}
+
+struct bmc_session *bmc_session_alloc(struct bmc *bmc, const struct bmc_peer *peer, uint8_t channel)
+{
+	uint64_t now = bmc_now(bmc);
+	unsigned from_peer = 0, setups = 0;
+	struct bmc_session *slot = NULL, *oldest = NULL;
+
+	for (unsigned i = 0; i < NSLOTS; i++) {
+		struct bmc_session *s = &bmc->sessions[i];
+		if (s->state == SESS_FREE) {
+			if (!slot)
+				slot = s;
+			continue;
+		}
+		if (!in_setup(s))
+			continue;
+		setups++;
+		if (bmc_peer_same_host(&s->peer, peer))
+			from_peer++;
+		if (!oldest || s->opened_ms < oldest->opened_ms)
+			oldest = s;
+	}
+	if (from_peer >= BMC_HALF_OPEN_PER_SOURCE)
+		return NULL;
+	if (setups >= BMC_MAX_HALF_OPEN || !slot) {
+		/* Full: only a set-up that has had a fair chance to finish may be replaced. */
+		if (!oldest || now - oldest->opened_ms < 1000)
+			return NULL;
+		bmc_session_close(bmc, oldest, "set-up displaced");
+		slot = oldest;
+	}
+	uint32_t sid = new_sid(bmc);
+	if (!sid)
+		return NULL;
+	memset(slot, 0, sizeof *slot);
+	slot->state = SESS_OPENED;
+	slot->channel = channel;
+	slot->peer = *peer;
+	slot->bmc_sid = sid;
+	slot->opened_ms = now;
+	slot->last_ms = now;
+	return slot;
+}
+
+void bmc_session_activate(struct bmc *bmc, struct bmc_session *s)
+{
+	/* Handles are 1..255, unique among active sessions. */
+	for (int tries = 0; tries < 256; tries++) {
+		uint8_t h = bmc->next_handle;
+		bmc->next_handle = (uint8_t)(h == 255 ? 1 : h + 1);
+		if (h && !bmc_session_by_handle(bmc, h)) {
+			s->handle = h;
+			break;
+		}
+	}
+	s->state = SESS_ACTIVE;
+	s->in_seq_top = 0;
+	s->in_seq_mask = 0;
+	s->out_seq = 0;
+	s->last_ms = bmc_now(bmc);
+	bmc->stats.sessions_opened++;
+}
+
+void bmc_session_close(struct bmc *bmc, struct bmc_session *s, const char *why)
+{
+	if (s->state == SESS_ACTIVE) {
+		char peer[64];
+		bmc_peer_format(&s->peer, peer, sizeof peer);
+		bmc_logf(bmc, BMC_LOG_INFO, "audit: session %u closed (user %u \"%s\" from %s): %s", s->handle,
+			 s->user_id, s->uname, peer, why);
+		bmc->stats.sessions_closed++;
+	}
+	bmc_wipe(s, sizeof *s);
+	s->state = SESS_FREE;
+}
+
+void bmc_sessions_close_all(struct bmc *bmc, const char *why)
+{
+	for (unsigned i = 0; i < NSLOTS; i++)
+		if (bmc->sessions[i].state != SESS_FREE)
+			bmc_session_close(bmc, &bmc->sessions[i], why);
+}
 
 void bmc_sessions_tick(struct bmc *bmc)
 {
-	(void)bmc;
+	uint64_t now = bmc_now(bmc);
+	uint64_t idle_ms = (uint64_t)bmc->cfg.session_timeout_s * 1000u;
+
+	for (unsigned i = 0; i < NSLOTS; i++) {
+		struct bmc_session *s = &bmc->sessions[i];
+		if (s->state == SESS_ACTIVE && now - s->last_ms >= idle_ms) {
+			bmc->stats.sessions_timed_out++;
+			bmc_session_close(bmc, s, "idle timeout");
+		} else if (in_setup(s) && now - s->opened_ms >= BMC_SETUP_TIMEOUT_MS) {
+			bmc_session_close(bmc, s, "set-up timed out");
+		}
+	}
 }

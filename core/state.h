@@ -107,6 +107,9 @@ struct bmc_session {
 	uint32_t out_seq;
 	uint64_t last_ms;
 	uint64_t opened_ms;
+	bool close_after_reply;  /* Close Session: the reply still goes out under this session */
+	uint8_t hash_len;        /* 20 (SHA1) or 32 (SHA256): RAKP HMAC and key length */
+	uint8_t icv_len;         /* integrity check value length: 12 or 16; 0 without integrity */
 };
 
 struct bmc {

@@ -1,0 +1,348 @@
+/* See rakp.h. The set-up is bound to the source address and port that opened it; a
+ * message from anywhere else, out of order, or malformed is dropped or refused
+ * without changing the set-up. An unknown, disabled or no-access user is answered
+ * exactly like a known one (RAKP 2 with an HMAC under a per-boot key), so that only
+ * RAKP 3 — where a wrong password also fails — tells the console "no". */
+#include <string.h>
+
+#include "rakp.h"
+
+#include "channels.h"
+#include "lanparm.h"
+#include "rmcpplus.h"
+#include "session.h"
+#include "suites.h"
+#include "users.h"
+
+/* Session ids enter the HMACs as they are on the wire: little-endian. */
+static void le32(uint8_t out[4], uint32_t v)
+{
+	out[0] = (uint8_t)v;
+	out[1] = (uint8_t)(v >> 8);
+	out[2] = (uint8_t)(v >> 16);
+	out[3] = (uint8_t)(v >> 24);
+}
+
+static enum bmc_hash auth_hash(uint8_t auth_alg)
+{
+	return auth_alg == AUTH_ALG_HMAC_SHA256 ? BMC_HASH_SHA256 : BMC_HASH_SHA1;
+}
+
+void bmc_rakp_derive(enum bmc_hash h, const uint8_t *kg, size_t kg_len, const uint8_t rm[16],
+		     const uint8_t rc[16], uint8_t role, const char *uname, uint8_t ulen, uint8_t sik[BMC_HASH_MAX],
+		     uint8_t k1[BMC_HASH_MAX], uint8_t k2[BMC_HASH_MAX])
+{
+	/* SIK = HMAC_Kg(Rm | Rc | ROLEm | ULENGTHm | UNAMEm), K1/K2 = HMAC_SIK(const 1/2), §13.31-13.32 */
+	const struct bmc_iov v[] = {{rm, 16}, {rc, 16}, {&role, 1}, {&ulen, 1}, {uname, ulen}};
+	size_t n = bmc_hash_len(h);
+	uint8_t c1[BMC_HASH_MAX], c2[BMC_HASH_MAX];
+	memset(c1, 0x01, sizeof c1);
+	memset(c2, 0x02, sizeof c2);
+	bmc_hmacv(h, kg, kg_len, v, 5, sik);
+	bmc_hmac(h, sik, n, c1, n, k1);
+	bmc_hmac(h, sik, n, c2, n, k2);
+}
+
+/* Open Session Response / RAKP 2 / RAKP 4 error form: tag, status, reserved, console id. */
+static void send_status(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, uint8_t ptype, uint8_t tag,
+			uint8_t status, uint32_t console_sid)
+{
+	uint8_t out[8];
+	struct bmc_writer w;
+	wr_init(&w, out, sizeof out);
+	wr_u8(&w, tag);
+	wr_u8(&w, status);
+	wr_zero(&w, 2);
+	wr_u32le(&w, console_sid);
+	bmc_rmcpplus_send_plain(bmc, channel, peer, ptype, out, wr_len(&w));
+}
+
+/* One algorithm payload of the Open Session Request, §13.17: type, 2 reserved, length
+ * 08h, algorithm, 3 reserved. */
+static uint8_t read_alg(struct bmc_reader *r, uint8_t type, bool *bad)
+{
+	uint8_t t = rd_u8(r);
+	rd_skip(r, 2);
+	uint8_t l = rd_u8(r);
+	uint8_t alg = rd_u8(r);
+	rd_skip(r, 3);
+	if (t != type || l != 8)
+		*bad = true;
+	return alg & 0x3F;
+}
+
+static void write_alg(struct bmc_writer *w, uint8_t type, uint8_t alg)
+{
+	wr_u8(w, type);
+	wr_zero(w, 2);
+	wr_u8(w, 8);
+	wr_u8(w, alg);
+	wr_zero(w, 3);
+}
+
+/* IPMI 2.0 §13.17, §13.18 */
+void bmc_rakp_open_session(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, const uint8_t *p,
+			   size_t len)
+{
+	struct bmc_reader r;
+	bool bad = false;
+	rd_init(&r, p, len);
+	uint8_t tag = rd_u8(&r);
+	uint8_t max_priv = rd_u8(&r) & 0x0F;
+	rd_skip(&r, 2);
+	uint32_t console_sid = rd_u32le(&r);
+	uint8_t auth = read_alg(&r, 0, &bad);
+	uint8_t integ = read_alg(&r, 1, &bad);
+	uint8_t conf = read_alg(&r, 2, &bad);
+	if (!rd_ok(&r)) {
+		bmc->stats.dropped_malformed++;
+		return;
+	}
+
+	uint8_t status = RMCPP_OK;
+	const struct bmc_suite *suite = NULL;
+	if (!rd_done(&r) || bad)
+		status = RMCPP_ILLEGAL_PARAM;
+	else if (console_sid == 0)
+		status = RMCPP_INVALID_SESSION_ID;
+	else if (max_priv > PRIV_OEM)
+		status = RMCPP_INVALID_ROLE;
+	else if (!bmc_channel_enabled(bmc, channel))
+		status = RMCPP_NO_RESOURCES;
+	else if (!(suite = bmc_suite_match(bmc, auth, integ, conf)))
+		status = RMCPP_NO_CIPHER_SUITE;
+	else if (bmc_sessions_active(bmc) >= bmc->cfg.max_sessions)
+		status = RMCPP_NO_RESOURCES;
+
+	struct bmc_session *s = NULL;
+	if (status == RMCPP_OK && !(s = bmc_session_alloc(bmc, peer, channel)))
+		status = RMCPP_NO_RESOURCES;
+	if (status != RMCPP_OK) {
+		send_status(bmc, channel, peer, PAYLOAD_OPEN_SESSION_RSP, tag, status, console_sid);
+		return;
+	}
+	s->console_sid = console_sid;
+	s->suite = suite->id;
+	s->auth_alg = auth;
+	s->integ_alg = integ;
+	s->conf_alg = conf;
+	s->max_priv_req = max_priv;
+	s->hash_len = (uint8_t)bmc_hash_len(auth_hash(auth));
+	s->icv_len = integ == INTEG_ALG_HMAC_SHA256_128 ? 16 : integ == INTEG_ALG_HMAC_SHA1_96 ? 12 : 0;
+
+	uint8_t out[36];
+	struct bmc_writer w;
+	wr_init(&w, out, sizeof out);
+	wr_u8(&w, tag);
+	wr_u8(&w, RMCPP_OK);
+	wr_u8(&w, max_priv ? max_priv : PRIV_ADMIN);
+	wr_u8(&w, 0);
+	wr_u32le(&w, console_sid);
+	wr_u32le(&w, s->bmc_sid);
+	write_alg(&w, 0, auth);
+	write_alg(&w, 1, integ);
+	write_alg(&w, 2, conf);
+	bmc_rmcpplus_send_plain(bmc, channel, peer, PAYLOAD_OPEN_SESSION_RSP, out, wr_len(&w));
+}
+
+/* The key RAKP 2 is signed with for a name that is not a usable user: stable per name
+ * within a boot, unknowable outside the BMC. */
+static void decoy_key(const struct bmc *bmc, const char *name, uint8_t len, uint8_t key[20])
+{
+	static const char label[] = "bmcd decoy user key";
+	const struct bmc_iov v[] = {{label, sizeof label}, {&len, 1}, {name, len}};
+	uint8_t mac[BMC_HASH_MAX];
+	bmc_hmacv(BMC_HASH_SHA256, bmc->boot_secret, sizeof bmc->boot_secret, v, 3, mac);
+	memcpy(key, mac, 20);
+	bmc_wipe(mac, sizeof mac);
+}
+
+static void session_key(const struct bmc *bmc, const struct bmc_session *s, uint8_t key[20])
+{
+	if (s->user_valid)
+		bmc_users_key(bmc, s->user_id, key);
+	else
+		decoy_key(bmc, s->uname, s->uname_len, key);
+}
+
+/* The privilege RAKP 1's role may reach for this user, or 0 when the user is unusable. */
+static uint8_t user_limit(const struct bmc *bmc, uint8_t uid, uint8_t channel, uint8_t suite)
+{
+	uint8_t lim = bmc_users_priv(bmc, uid, channel);
+	if (lim == PRIV_NO_ACCESS || lim == 0)
+		return 0;
+	uint8_t suite_lim = bmc_lanparm_suite_priv(bmc, suite);
+	return lim < suite_lim ? lim : suite_lim;
+}
+
+/* IPMI 2.0 §13.20, §13.21 */
+void bmc_rakp_1(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, const uint8_t *p, size_t len)
+{
+	struct bmc_reader r;
+	rd_init(&r, p, len);
+	uint8_t tag = rd_u8(&r);
+	rd_skip(&r, 3);
+	uint32_t sid = rd_u32le(&r);
+	uint8_t rm[16];
+	rd_bytes(&r, rm, 16);
+	uint8_t role = rd_u8(&r);
+	rd_skip(&r, 2);
+	uint8_t ulen = rd_u8(&r);
+	struct bmc_session *s = bmc_session_find(bmc, sid);
+
+	if (!rd_ok(&r) || !s || (s->state != SESS_OPENED && s->state != SESS_RAKP2) ||
+	    !bmc_peer_equal(&s->peer, peer) || s->channel != channel) {
+		bmc->stats.dropped_malformed++;
+		return;
+	}
+	uint8_t status = RMCPP_OK;
+	uint8_t want = role & 0x0F;
+	if (ulen > 16 || rd_left(&r) != ulen)
+		status = RMCPP_INVALID_NAME_LEN;
+	else if ((role & 0xE0) || want < PRIV_CALLBACK || want > PRIV_OEM)
+		status = RMCPP_INVALID_ROLE;
+	else if (s->max_priv_req && want > s->max_priv_req)
+		status = RMCPP_UNAUTHORIZED_ROLE;
+	if (status != RMCPP_OK) {
+		send_status(bmc, channel, peer, PAYLOAD_RAKP2, tag, status, s->console_sid);
+		bmc_session_close(bmc, s, "RAKP 1 refused");
+		return;
+	}
+
+	memset(s->uname, 0, sizeof s->uname);
+	rd_bytes(&r, s->uname, ulen);
+	s->uname_len = ulen;
+	memcpy(s->rm, rm, 16);
+	s->role = role;
+	s->user_id = bmc_users_lookup(bmc, s->uname, ulen);
+	uint8_t lim = s->user_id ? user_limit(bmc, s->user_id, channel, s->suite) : 0;
+	s->user_valid = lim != 0;
+	if (s->user_valid && want > lim) {
+		/* The user exists but may not have this role: the spec's answer, §13.21. */
+		send_status(bmc, channel, peer, PAYLOAD_RAKP2, tag, RMCPP_UNAUTHORIZED_ROLE, s->console_sid);
+		bmc_session_close(bmc, s, "RAKP 1 role above the user's limit");
+		return;
+	}
+	s->priv_limit = want;
+	if (s->state == SESS_OPENED && bmc_random(bmc, s->rc, 16) != 0) {
+		bmc_session_close(bmc, s, "no randomness");
+		return;
+	}
+
+	/* RAKP 2 HMAC_Kuid(SIDm | SIDc | Rm | Rc | GUIDc | ROLEm | ULENGTHm | UNAMEm), §13.31 */
+	uint8_t key[20], mac[BMC_HASH_MAX], csid[4], bsid[4];
+	le32(csid, s->console_sid);
+	le32(bsid, s->bmc_sid);
+	const struct bmc_iov v[] = {
+		{csid, 4}, {bsid, 4}, {s->rm, 16}, {s->rc, 16}, {bmc->system_guid, 16},
+		{&s->role, 1}, {&s->uname_len, 1}, {s->uname, s->uname_len},
+	};
+	session_key(bmc, s, key);
+	bmc_hmacv(auth_hash(s->auth_alg), key, 20, v, 8, mac);
+	bmc_wipe(key, sizeof key);
+
+	uint8_t out[8 + 16 + 16 + BMC_HASH_MAX];
+	struct bmc_writer w;
+	wr_init(&w, out, sizeof out);
+	wr_u8(&w, tag);
+	wr_u8(&w, RMCPP_OK);
+	wr_zero(&w, 2);
+	wr_u32le(&w, s->console_sid);
+	wr_bytes(&w, s->rc, 16);
+	wr_bytes(&w, bmc->system_guid, 16);
+	wr_bytes(&w, mac, s->hash_len);
+	s->state = SESS_RAKP2;
+	bmc_rmcpplus_send_plain(bmc, channel, peer, PAYLOAD_RAKP2, out, wr_len(&w));
+}
+
+static void login_failed(struct bmc *bmc, struct bmc_session *s, const char *why)
+{
+	char peer[64], name[17];
+	bmc_peer_format(&s->peer, peer, sizeof peer);
+	/* The name is untrusted: only printable ASCII reaches the log. */
+	for (unsigned i = 0; i <= s->uname_len && i < sizeof name; i++)
+		name[i] = i == s->uname_len ? 0 : (s->uname[i] >= 0x20 && s->uname[i] < 0x7F ? s->uname[i] : '?');
+	bmc_logf(bmc, BMC_LOG_WARN, "audit: login failed for \"%s\" from %s: %s", name, peer, why);
+	bmc->stats.login_failures++;
+}
+
+/* IPMI 2.0 §13.22, §13.23 */
+void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, const uint8_t *p, size_t len)
+{
+	struct bmc_reader r;
+	rd_init(&r, p, len);
+	uint8_t tag = rd_u8(&r);
+	uint8_t cstatus = rd_u8(&r);
+	rd_skip(&r, 2);
+	uint32_t sid = rd_u32le(&r);
+	struct bmc_session *s = bmc_session_find(bmc, sid);
+
+	if (!rd_ok(&r) || !s || s->state != SESS_RAKP2 || !bmc_peer_equal(&s->peer, peer) || s->channel != channel) {
+		bmc->stats.dropped_malformed++;
+		return;
+	}
+	if (cstatus != RMCPP_OK) {
+		/* The console gave up (typically: our RAKP 2 HMAC did not match its password). */
+		login_failed(bmc, s, "the console aborted at RAKP 3");
+		bmc_session_close(bmc, s, "aborted by the console");
+		return;
+	}
+	const uint8_t *code = rd_ptr(&r, s->hash_len);
+	if (!code || !rd_done(&r)) {
+		send_status(bmc, channel, peer, PAYLOAD_RAKP4, tag, RMCPP_ILLEGAL_PARAM, s->console_sid);
+		bmc_session_close(bmc, s, "malformed RAKP 3");
+		return;
+	}
+
+	/* RAKP 3 HMAC_Kuid(Rc | SIDm | ROLEm | ULENGTHm | UNAMEm), §13.31 */
+	uint8_t key[20], mac[BMC_HASH_MAX], csid[4], bsid[4];
+	le32(csid, s->console_sid);
+	le32(bsid, s->bmc_sid);
+	const struct bmc_iov v[] = {{s->rc, 16}, {csid, 4}, {&s->role, 1}, {&s->uname_len, 1}, {s->uname, s->uname_len}};
+	enum bmc_hash h = auth_hash(s->auth_alg);
+	session_key(bmc, s, key);
+	bmc_hmacv(h, key, 20, v, 5, mac);
+	bool ok = bmc_ct_equal(mac, code, s->hash_len) && s->user_valid;
+	if (!ok) {
+		bmc_wipe(key, sizeof key);
+		login_failed(bmc, s, "wrong password or unknown user");
+		send_status(bmc, channel, peer, PAYLOAD_RAKP4, tag, RMCPP_INVALID_ICV, s->console_sid);
+		bmc_session_close(bmc, s, "RAKP 3 refused");
+		return;
+	}
+	if (bmc_sessions_active(bmc) >= bmc->cfg.max_sessions) {
+		bmc_wipe(key, sizeof key);
+		send_status(bmc, channel, peer, PAYLOAD_RAKP4, tag, RMCPP_NO_RESOURCES, s->console_sid);
+		bmc_session_close(bmc, s, "session limit reached");
+		return;
+	}
+
+	/* Kg is the BMC key when one is set, else Kuid (one-key login), §13.31. */
+	if (bmc->kg_set)
+		bmc_rakp_derive(h, bmc->kg, 20, s->rm, s->rc, s->role, s->uname, s->uname_len, s->sik, s->k1, s->k2);
+	else
+		bmc_rakp_derive(h, key, 20, s->rm, s->rc, s->role, s->uname, s->uname_len, s->sik, s->k1, s->k2);
+	bmc_wipe(key, sizeof key);
+
+	/* RAKP 4 ICV = HMAC_SIK(Rm | SIDc | GUIDc), truncated: 12 bytes SHA1, 16 bytes SHA256 */
+	const struct bmc_iov v4[] = {{s->rm, 16}, {bsid, 4}, {bmc->system_guid, 16}};
+	bmc_hmacv(h, s->sik, s->hash_len, v4, 3, mac);
+
+	uint8_t out[8 + 16];
+	struct bmc_writer w;
+	wr_init(&w, out, sizeof out);
+	wr_u8(&w, tag);
+	wr_u8(&w, RMCPP_OK);
+	wr_zero(&w, 2);
+	wr_u32le(&w, s->console_sid);
+	wr_bytes(&w, mac, h == BMC_HASH_SHA256 ? 16 : 12);
+
+	/* Sessions start at USER (or lower if that is all they may have), §13.14 / §22.18. */
+	s->priv = s->priv_limit < PRIV_USER ? s->priv_limit : PRIV_USER;
+	bmc_session_activate(bmc, s);
+	char pstr[64];
+	bmc_peer_format(&s->peer, pstr, sizeof pstr);
+	bmc_logf(bmc, BMC_LOG_INFO, "audit: session %u opened for user %u \"%s\" from %s, suite %u, max privilege %u",
+		 s->handle, s->user_id, s->uname, pstr, s->suite, s->priv_limit);
+	bmc_rmcpplus_send_plain(bmc, channel, peer, PAYLOAD_RAKP4, out, wr_len(&w));
+}
