@@ -43,6 +43,38 @@ void bmc_rakp_derive(enum bmc_hash h, const uint8_t *kg, size_t kg_len, const ui
 	bmc_hmac(h, sik, n, c2, n, k2);
 }
 
+void bmc_rakp2_code(enum bmc_hash h, const uint8_t key[20], uint32_t csid, uint32_t bsid, const uint8_t rm[16],
+		    const uint8_t rc[16], const uint8_t guid[16], uint8_t role, const char *uname, uint8_t ulen,
+		    uint8_t out[BMC_HASH_MAX])
+{
+	/* HMAC_Kuid(SIDm | SIDc | Rm | Rc | GUIDc | ROLEm | ULENGTHm | UNAMEm), §13.31 */
+	uint8_t cs[4], bs[4];
+	le32(cs, csid);
+	le32(bs, bsid);
+	const struct bmc_iov v[] = {{cs, 4}, {bs, 4}, {rm, 16}, {rc, 16}, {guid, 16}, {&role, 1}, {&ulen, 1}, {uname, ulen}};
+	bmc_hmacv(h, key, 20, v, 8, out);
+}
+
+void bmc_rakp3_code(enum bmc_hash h, const uint8_t key[20], const uint8_t rc[16], uint32_t csid, uint8_t role,
+		    const char *uname, uint8_t ulen, uint8_t out[BMC_HASH_MAX])
+{
+	/* HMAC_Kuid(Rc | SIDm | ROLEm | ULENGTHm | UNAMEm), §13.31 */
+	uint8_t cs[4];
+	le32(cs, csid);
+	const struct bmc_iov v[] = {{rc, 16}, {cs, 4}, {&role, 1}, {&ulen, 1}, {uname, ulen}};
+	bmc_hmacv(h, key, 20, v, 5, out);
+}
+
+void bmc_rakp4_icv(enum bmc_hash h, const uint8_t *sik, const uint8_t rm[16], uint32_t bsid, const uint8_t guid[16],
+		   uint8_t out[BMC_HASH_MAX])
+{
+	/* HMAC_SIK(Rm | SIDc | GUIDc), sent truncated: 12 bytes SHA1, 16 bytes SHA256, §13.31 */
+	uint8_t bs[4];
+	le32(bs, bsid);
+	const struct bmc_iov v[] = {{rm, 16}, {bs, 4}, {guid, 16}};
+	bmc_hmacv(h, sik, bmc_hash_len(h), v, 3, out);
+}
+
 /* Open Session Response / RAKP 2 / RAKP 4 error form: tag, status, reserved, console id. */
 static void send_status(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, uint8_t ptype, uint8_t tag,
 			uint8_t status, uint32_t console_sid)
@@ -229,16 +261,10 @@ void bmc_rakp_1(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 		return;
 	}
 
-	/* RAKP 2 HMAC_Kuid(SIDm | SIDc | Rm | Rc | GUIDc | ROLEm | ULENGTHm | UNAMEm), §13.31 */
-	uint8_t key[20], mac[BMC_HASH_MAX], csid[4], bsid[4];
-	le32(csid, s->console_sid);
-	le32(bsid, s->bmc_sid);
-	const struct bmc_iov v[] = {
-		{csid, 4}, {bsid, 4}, {s->rm, 16}, {s->rc, 16}, {bmc->system_guid, 16},
-		{&s->role, 1}, {&s->uname_len, 1}, {s->uname, s->uname_len},
-	};
+	uint8_t key[20], mac[BMC_HASH_MAX];
 	session_key(bmc, s, key);
-	bmc_hmacv(auth_hash(s->auth_alg), key, 20, v, 8, mac);
+	bmc_rakp2_code(auth_hash(s->auth_alg), key, s->console_sid, s->bmc_sid, s->rm, s->rc, bmc->system_guid, s->role,
+		       s->uname, s->uname_len, mac);
 	bmc_wipe(key, sizeof key);
 
 	uint8_t out[8 + 16 + 16 + BMC_HASH_MAX];
@@ -259,9 +285,7 @@ static void login_failed(struct bmc *bmc, struct bmc_session *s, const char *why
 {
 	char peer[64], name[17];
 	bmc_peer_format(&s->peer, peer, sizeof peer);
-	/* The name is untrusted: only printable ASCII reaches the log. */
-	for (unsigned i = 0; i <= s->uname_len && i < sizeof name; i++)
-		name[i] = i == s->uname_len ? 0 : (s->uname[i] >= 0x20 && s->uname[i] < 0x7F ? s->uname[i] : '?');
+	bmc_printable(s->uname, s->uname_len, name);
 	bmc_logf(bmc, BMC_LOG_WARN, "audit: login failed for \"%s\" from %s: %s", name, peer, why);
 	bmc->stats.login_failures++;
 }
@@ -294,14 +318,10 @@ void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 		return;
 	}
 
-	/* RAKP 3 HMAC_Kuid(Rc | SIDm | ROLEm | ULENGTHm | UNAMEm), §13.31 */
-	uint8_t key[20], mac[BMC_HASH_MAX], csid[4], bsid[4];
-	le32(csid, s->console_sid);
-	le32(bsid, s->bmc_sid);
-	const struct bmc_iov v[] = {{s->rc, 16}, {csid, 4}, {&s->role, 1}, {&s->uname_len, 1}, {s->uname, s->uname_len}};
+	uint8_t key[20], mac[BMC_HASH_MAX];
 	enum bmc_hash h = auth_hash(s->auth_alg);
 	session_key(bmc, s, key);
-	bmc_hmacv(h, key, 20, v, 5, mac);
+	bmc_rakp3_code(h, key, s->rc, s->console_sid, s->role, s->uname, s->uname_len, mac);
 	bool ok = bmc_ct_equal(mac, code, s->hash_len) && s->user_valid;
 	if (!ok) {
 		bmc_wipe(key, sizeof key);
@@ -324,9 +344,7 @@ void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 		bmc_rakp_derive(h, key, 20, s->rm, s->rc, s->role, s->uname, s->uname_len, s->sik, s->k1, s->k2);
 	bmc_wipe(key, sizeof key);
 
-	/* RAKP 4 ICV = HMAC_SIK(Rm | SIDc | GUIDc), truncated: 12 bytes SHA1, 16 bytes SHA256 */
-	const struct bmc_iov v4[] = {{s->rm, 16}, {bsid, 4}, {bmc->system_guid, 16}};
-	bmc_hmacv(h, s->sik, s->hash_len, v4, 3, mac);
+	bmc_rakp4_icv(h, s->sik, s->rm, s->bmc_sid, bmc->system_guid, mac);
 
 	uint8_t out[8 + 16];
 	struct bmc_writer w;
@@ -340,9 +358,10 @@ void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 	/* Sessions start at USER (or lower if that is all they may have), §13.14 / §22.18. */
 	s->priv = s->priv_limit < PRIV_USER ? s->priv_limit : PRIV_USER;
 	bmc_session_activate(bmc, s);
-	char pstr[64];
+	char pstr[64], name[17];
 	bmc_peer_format(&s->peer, pstr, sizeof pstr);
+	bmc_printable(s->uname, s->uname_len, name);
 	bmc_logf(bmc, BMC_LOG_INFO, "audit: session %u opened for user %u \"%s\" from %s, suite %u, max privilege %u",
-		 s->handle, s->user_id, s->uname, pstr, s->suite, s->priv_limit);
+		 s->handle, s->user_id, name, pstr, s->suite, s->priv_limit);
 	bmc_rmcpplus_send_plain(bmc, channel, peer, PAYLOAD_RAKP4, out, wr_len(&w));
 }

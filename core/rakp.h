@@ -15,4 +15,12 @@ void bmc_rakp_derive(enum bmc_hash h, const uint8_t *kg, size_t kg_len, const ui
 		     const uint8_t rc[16], uint8_t role, const char *uname, uint8_t ulen, uint8_t sik[BMC_HASH_MAX],
 		     uint8_t k1[BMC_HASH_MAX], uint8_t k2[BMC_HASH_MAX]);
 
+void bmc_rakp2_code(enum bmc_hash h, const uint8_t key[20], uint32_t csid, uint32_t bsid, const uint8_t rm[16],
+		    const uint8_t rc[16], const uint8_t guid[16], uint8_t role, const char *uname, uint8_t ulen,
+		    uint8_t out[BMC_HASH_MAX]);
+void bmc_rakp3_code(enum bmc_hash h, const uint8_t key[20], const uint8_t rc[16], uint32_t csid, uint8_t role,
+		    const char *uname, uint8_t ulen, uint8_t out[BMC_HASH_MAX]);
+void bmc_rakp4_icv(enum bmc_hash h, const uint8_t *sik, const uint8_t rm[16], uint32_t bsid, const uint8_t guid[16],
+		   uint8_t out[BMC_HASH_MAX]);
+
 #endif

@@ -34,6 +34,14 @@ void bmc_peer_format(const struct bmc_peer *p, char *buf, size_t len)
 	}
 }
 
+void bmc_printable(const char *in, size_t len, char out[17])
+{
+	size_t i;
+	for (i = 0; i < len && i < 16; i++)
+		out[i] = in[i] >= 0x20 && in[i] < 0x7F && in[i] != '"' ? in[i] : '?';
+	out[i] = 0;
+}
+
 static bool in_setup(const struct bmc_session *s)
 {
 	return s->state == SESS_OPENED || s->state == SESS_RAKP2;
@@ -143,10 +151,11 @@ void bmc_session_activate(struct bmc *bmc, struct bmc_session *s)
 void bmc_session_close(struct bmc *bmc, struct bmc_session *s, const char *why)
 {
 	if (s->state == SESS_ACTIVE) {
-		char peer[64];
+		char peer[64], name[17];
 		bmc_peer_format(&s->peer, peer, sizeof peer);
+		bmc_printable(s->uname, s->uname_len, name);
 		bmc_logf(bmc, BMC_LOG_INFO, "audit: session %u closed (user %u \"%s\" from %s): %s", s->handle,
-			 s->user_id, s->uname, peer, why);
+			 s->user_id, name, peer, why);
 		bmc->stats.sessions_closed++;
 	}
 	bmc_wipe(s, sizeof *s);

@@ -32,4 +32,7 @@ bool bmc_peer_equal(const struct bmc_peer *a, const struct bmc_peer *b);
 /* "127.0.0.1:623" / "[::1]:623" for logs. */
 void bmc_peer_format(const struct bmc_peer *p, char *buf, size_t len);
 
+/* A user name from the wire or the user table, safe to log: printable ASCII only. */
+void bmc_printable(const char *in, size_t len, char out[17]);
+
 #endif
