@@ -35,6 +35,11 @@ struct bmc_user {
 	bool pw20;            /* set with the 20-byte form */
 	bool enabled;
 	struct bmc_user_chan chan[BMC_NUM_CHANNELS];
+	/* Set/Get User Payload Access, IPMI 2.0 §24.6-24.7, per channel, in the command's
+	 * own bit layout: payload_std bit n = standard payload n (1..7, 1 = SOL; bit 0
+	 * reserved), payload_oem bit n = OEM payload type 20h + n. */
+	uint8_t payload_std[BMC_NUM_CHANNELS];
+	uint8_t payload_oem[BMC_NUM_CHANNELS];
 };
 
 /* Channel access, one copy non-volatile and one volatile. IPMI 2.0 §22.22 */
