@@ -94,6 +94,11 @@ int bmc_init(struct bmc *bmc, const struct bmc_platform *platform, const struct 
 		return -1;
 	}
 	memcpy(bmc->system_guid, cfg->system_guid, 16);
+	static const uint8_t no_kg[20];
+	if (memcmp(cfg->kg, no_kg, 20)) {
+		memcpy(bmc->kg, cfg->kg, 20);
+		bmc->kg_set = true;
+	}
 	bmc->global_enables = 0x0C; /* event message buffer + SEL logging, IPMI 2.0 §22.2 */
 	bmc_users_defaults(bmc);
 	bmc_channels_defaults(bmc);
@@ -184,6 +189,7 @@ int bmc_provision_admin(struct bmc *bmc, const char *name, const char *password)
 		u->chan[ch].callin = true;
 		u->chan[ch].link_auth = true;
 		u->chan[ch].ipmi_msg = true;
+		u->payload_std[ch] = 0x02; /* SOL, IPMI 2.0 §24.6 */
 	}
 	return bmc_users_persist(bmc, 2);
 }

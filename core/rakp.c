@@ -204,6 +204,8 @@ static uint8_t user_limit(const struct bmc *bmc, uint8_t uid, uint8_t channel, u
 	if (lim == PRIV_NO_ACCESS || lim == 0)
 		return 0;
 	uint8_t suite_lim = bmc_lanparm_suite_priv(bmc, suite);
+	if (suite_lim == PRIV_NO_ACCESS || suite_lim == 0)
+		return 0;
 	return lim < suite_lim ? lim : suite_lim;
 }
 

@@ -42,6 +42,8 @@ struct bmc_config {
 	uint8_t ip[4];
 	uint8_t netmask[4];
 	uint8_t gateway[4];
+	/* BMC key Kg for two-key logins (IPMI 2.0 §13.31); all zero = none (one-key). */
+	uint8_t kg[20];
 };
 
 size_t bmc_size(void);
