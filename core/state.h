@@ -77,6 +77,8 @@ struct bmc_lanparm {
 	uint8_t vlan_prio;          /* param 21 */
 	uint8_t suite_priv[8];      /* param 24: max privilege per cipher suite entry, nibbles */
 	uint8_t bad_pw[6];          /* param 26: threshold and intervals */
+	uint8_t arp_ctl;            /* param 10: BMC-generated ARP control (stored for the port) */
+	uint8_t garp_interval;      /* param 11: gratuitous ARP interval, 500 ms units */
 };
 
 enum bmc_session_state {
