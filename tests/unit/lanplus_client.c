@@ -93,7 +93,8 @@ int lc_open_session(struct lc *c, uint8_t max_priv)
 	q[16] = 1; q[19] = 8; q[20] = c->suite_integ;
 	q[24] = 2; q[27] = 8; q[28] = c->suite_conf;
 	size_t rlen, plen;
-	const uint8_t *r = setup_reply(c, lc_xfer(c, p, n + 32, &rlen), rlen, 0x11, &plen);
+	const uint8_t *raw = lc_xfer(c, p, n + 32, &rlen);
+	const uint8_t *r = setup_reply(c, raw, rlen, 0x11, &plen);
 	if (!r || r[0] != 0x42 || r[1] != 0 || plen != 36 || get32(r + 4) != c->csid)
 		return -1;
 	c->bsid = get32(r + 8);
@@ -115,7 +116,8 @@ int lc_rakp1(struct lc *c, uint8_t role)
 	memcpy(q + 28, c->user, ul);
 	c->role = role;
 	size_t rlen, plen;
-	const uint8_t *r = setup_reply(c, lc_xfer(c, p, n + 28 + ul, &rlen), rlen, 0x13, &plen);
+	const uint8_t *raw = lc_xfer(c, p, n + 28 + ul, &rlen);
+	const uint8_t *r = setup_reply(c, raw, rlen, 0x13, &plen);
 	if (!r || r[1] != 0 || plen != 40 + hlen(c) || get32(r + 4) != c->csid)
 		return -1;
 	memcpy(c->rc, r + 8, 16);
@@ -146,7 +148,8 @@ int lc_rakp3(struct lc *c)
 	bmc_hmacv(hash_of(c), key, 20, v, 5, mac);
 	memcpy(q + 8, mac, hlen(c));
 	size_t rlen, plen, icv = hash_of(c) == BMC_HASH_SHA256 ? 16 : 12;
-	const uint8_t *r = setup_reply(c, lc_xfer(c, p, n + 8 + hlen(c), &rlen), rlen, 0x15, &plen);
+	const uint8_t *raw = lc_xfer(c, p, n + 8 + hlen(c), &rlen);
+	const uint8_t *r = setup_reply(c, raw, rlen, 0x15, &plen);
 	if (!r || r[1] != 0 || plen != 8 + icv)
 		return -1;
 	const uint8_t *kg = c->kg_set ? c->kg : key;
@@ -170,7 +173,8 @@ static size_t ipmi_msg(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *
 	m[3] = 0x81;
 	m[4] = (uint8_t)(++c->rq_seq << 2);
 	m[5] = cmd;
-	memcpy(m + 6, data, len);
+	if (len)
+		memcpy(m + 6, data, len);
 	uint8_t sum = 0;
 	for (size_t i = 3; i < 6 + len; i++)
 		sum = (uint8_t)(sum + m[i]);
