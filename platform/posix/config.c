@@ -167,21 +167,23 @@ static int set_product_id(struct daemon_config *c, const char *v, char *why, siz
 	return 0;
 }
 
-/* "MAJOR.MINOR": major 0..127 (7 bits), minor 0..99 sent as BCD, IPMI 2.0 §20.1. */
+/* "MAJOR.MINOR": major 0..127 (7 bits), minor two decimal digits sent as BCD, IPMI 2.0
+ * §20.1. Two digits exactly, because clients print the minor as two digits: "1.5" would
+ * be ambiguous between 1.05 and 1.50. */
 static int set_firmware_version(struct daemon_config *c, const char *v, char *why, size_t whylen)
 {
 	char major[8], *dot = strchr(v, '.');
 	unsigned long ma, mi;
 	size_t mlen = dot ? (size_t)(dot - v) : 0;
 
-	if (!dot || mlen == 0 || mlen >= sizeof major || strlen(dot + 1) > 2) {
-		snprintf(why, whylen, "expected MAJOR.MINOR, e.g. 1.25");
+	if (!dot || mlen == 0 || mlen >= sizeof major || strlen(dot + 1) != 2) {
+		snprintf(why, whylen, "expected MAJOR.MINOR with two minor digits, e.g. 1.05");
 		return -1;
 	}
 	memcpy(major, v, mlen);
 	major[mlen] = '\0';
 	if (parse_uint(major, 0, 127, &ma, why, whylen) || parse_uint(dot + 1, 0, 99, &mi, why, whylen)) {
-		snprintf(why, whylen, "expected MAJOR.MINOR with MAJOR 0..127 and MINOR 0..99");
+		snprintf(why, whylen, "expected MAJOR.MINOR with MAJOR 0..127 and MINOR 00..99");
 		return -1;
 	}
 	c->bmc.fw_major = (uint8_t)ma;

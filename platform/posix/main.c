@@ -51,9 +51,9 @@ static int setup(int argc, char **argv, uid_t *uid, gid_t *gid, int *done)
 	if (args_apply(&a, &d.cfg, err, sizeof err))
 		return usage_error(err);
 	log_set_level(d.cfg.log_level);
+	log_info("starting bmcd %s", BMC_VERSION);
 	if (privdrop_lookup(d.cfg.user, uid, gid, err, sizeof err))
 		return usage_error(err);
-	log_info("starting bmcd %s", BMC_VERSION);
 	config_warn_weak(&d.cfg);
 	if (net_open(&d.net, d.cfg.listen, d.cfg.nlisten, err, sizeof err))
 		return usage_error(err);

@@ -190,6 +190,8 @@ class Configuration(unittest.TestCase):
             "[lan]\nkg = 0123456789012345678901234567890123456789zz\n": "kg",
             "[bmc]\nmanufacturer_id = 0x100000\n": "manufacturer_id",
             "[bmc]\nfirmware_version = 1\n": "firmware_version",
+            "[bmc]\nfirmware_version = 1.5\n": "firmware_version",
+            "[bmc]\nfirmware_version = 128.00\n": "firmware_version",
             "[bmc]\nguid = 1234\n": "guid",
             "[log]\nlevel = chatty\n": "level",
             "[lan]\nanonymous = off\nanonymous = on\n": "anonymous",
@@ -243,6 +245,48 @@ class Configuration(unittest.TestCase):
             b.start()
             self.assertIn("readable by group or others", b.log())
             self.assertNotIn("00112233445566778899", b.full_log())
+
+
+def proc_status(pid: int) -> dict:
+    with open(f"/proc/{pid}/status") as f:
+        return dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+
+
+class Privileges(unittest.TestCase):
+    def test_no_new_privs(self):
+        with Bmcd() as b:
+            self.assertEqual(proc_status(b.proc.pid)["NoNewPrivs"].strip(), "1")
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root")
+    def test_drop_to_user(self):
+        import pwd
+        try:
+            nobody = pwd.getpwnam("nobody")
+        except KeyError:
+            self.skipTest("no user 'nobody'")
+        b = Bmcd(args=["--user", "nobody"])
+        try:
+            os.chmod(b.tmpdir, 0o711)  # nobody must reach the state directory inside it
+            b.start()
+            uids = proc_status(b.proc.pid)["Uid"].split()
+            self.assertEqual(set(uids), {str(nobody.pw_uid)})
+            self.assertEqual(proc_status(b.proc.pid)["Groups"].strip(), "")
+            for name in [".", *os.listdir(b.state_dir)]:
+                self.assertEqual(os.lstat(os.path.join(b.state_dir, name)).st_uid, nobody.pw_uid, name)
+            b.stop()
+        except BaseException:
+            b.close(print_log=True)
+            raise
+        b.close()
+
+    def test_unknown_user(self):
+        b = Bmcd(args=["--user", "no-such-user-bmcd"])
+        try:
+            r = run_bmcd(b.argv())
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("no-such-user-bmcd", r.stderr)
+        finally:
+            b.close()
 
 
 class Signals(unittest.TestCase):
