@@ -25,7 +25,7 @@ struct daemon {
 /* platform_ops.c: the struct bmc_platform whose ctx is d. */
 void daemon_platform_init(struct daemon *d);
 
-/* core.c: open the store, bmc_init, replay, bmc_start, provision the first admin.
+/* lifecycle.c: bmc_init, open and replay the store, bmc_start, provision the first admin.
  * Returns 0 or -1 (logged). */
 int daemon_core_start(struct daemon *d);
 /* Closes the store; the core memory stays for a restart. */
