@@ -107,23 +107,17 @@ int args_apply(const struct args *a, struct daemon_config *c, char *err, size_t 
 			return -1;
 		}
 	}
-	if (a->state_dir) {
-		if (!a->state_dir[0] || strlen(a->state_dir) >= sizeof c->state_dir) {
-			snprintf(err, errlen, "--state-dir: path empty or too long");
-			return -1;
-		}
-		snprintf(c->state_dir, sizeof c->state_dir, "%s", a->state_dir);
+	if (a->state_dir && config_set_text(c->state_dir, sizeof c->state_dir, a->state_dir)) {
+		snprintf(err, errlen, "--state-dir: path empty or too long");
+		return -1;
 	}
 	if (a->log_level && log_level_parse(a->log_level, &c->log_level)) {
 		snprintf(err, errlen, "--log-level: '%.32s' is not error, warn, info or debug", a->log_level);
 		return -1;
 	}
-	if (a->user) {
-		if (!a->user[0] || strlen(a->user) >= sizeof c->user) {
-			snprintf(err, errlen, "--user: name empty or too long");
-			return -1;
-		}
-		snprintf(c->user, sizeof c->user, "%s", a->user);
+	if (a->user && config_set_text(c->user, sizeof c->user, a->user)) {
+		snprintf(err, errlen, "--user: name empty or too long");
+		return -1;
 	}
 	if (c->nlisten == 0 && config_add_listen(c, "127.0.0.1", why, sizeof why)) {
 		snprintf(err, errlen, "default listen address: %s", why);

@@ -349,23 +349,29 @@ static int set_log_level(struct daemon_config *c, const char *v, char *why, size
 	return 0;
 }
 
+int config_set_text(char *dst, size_t cap, const char *v)
+{
+	if (!*v || strlen(v) >= cap)
+		return -1;
+	snprintf(dst, cap, "%s", v);
+	return 0;
+}
+
 static int set_state_dir(struct daemon_config *c, const char *v, char *why, size_t whylen)
 {
-	if (!*v || strlen(v) >= sizeof c->state_dir) {
+	if (config_set_text(c->state_dir, sizeof c->state_dir, v)) {
 		snprintf(why, whylen, "expected a path shorter than %zu characters", sizeof c->state_dir);
 		return -1;
 	}
-	snprintf(c->state_dir, sizeof c->state_dir, "%s", v);
 	return 0;
 }
 
 static int set_user(struct daemon_config *c, const char *v, char *why, size_t whylen)
 {
-	if (!*v || strlen(v) >= sizeof c->user) {
-		snprintf(why, whylen, "expected a user name");
+	if (config_set_text(c->user, sizeof c->user, v)) {
+		snprintf(why, whylen, "expected a user name shorter than %zu characters", sizeof c->user);
 		return -1;
 	}
-	snprintf(c->user, sizeof c->user, "%s", v);
 	return 0;
 }
 
