@@ -1,8 +1,113 @@
-/* STUB: to be written. */
+/* bmcd: parse the command line and configuration, bind, prepare the state directory,
+ * drop privileges, bring up the core and run the event loop.
+ *
+ * Sockets are bound before anything touches the state directory: a busy port or a bad
+ * address fails fast with no side effects, and root is then needed for nothing else, so
+ * the store and the password file are created by the user bmcd runs as.
+ *
+ * Exit status: 0 after SIGTERM/SIGINT, 2 for a bad command line, configuration or
+ * listen address, 1 for any other failure. */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int main(void)
+#include "args.h"
+#include "bmc/crypto.h"
+#include "daemon.h"
+#include "log.h"
+#include "privdrop.h"
+#include "statedir.h"
+
+#define EXIT_USAGE 2
+
+static struct daemon d; /* large (receive buffers); one per process */
+
+static int usage_error(const char *msg)
 {
-	puts("bmcd: not yet");
+	fprintf(stderr, "bmcd: %s\n", msg);
+	return EXIT_USAGE;
+}
+
+static int setup(int argc, char **argv, uid_t *uid, gid_t *gid, int *done)
+{
+	struct args a;
+	char err[1400];
+
+	*done = 0;
+	if (args_parse(argc, argv, &a, err, sizeof err))
+		return usage_error(err);
+	if (a.help || a.version) {
+		if (a.help)
+			args_usage(stdout);
+		else
+			printf("bmcd %s\n", BMC_VERSION);
+		*done = 1;
+		return 0;
+	}
+	config_defaults(&d.cfg);
+	if (a.config_path && config_load(&d.cfg, a.config_path, err, sizeof err))
+		return usage_error(err);
+	if (args_apply(&a, &d.cfg, err, sizeof err))
+		return usage_error(err);
+	log_set_level(d.cfg.log_level);
+	log_info("starting bmcd %s", BMC_VERSION);
+	if (privdrop_lookup(d.cfg.user, uid, gid, err, sizeof err))
+		return usage_error(err);
+	config_warn_weak(&d.cfg);
+	if (net_open(&d.net, d.cfg.listen, d.cfg.nlisten, err, sizeof err))
+		return usage_error(err);
+	for (unsigned i = 0; i < d.net.n; i++) {
+		char text[ADDR_TEXT_MAX];
+		addr_format(&d.net.addr[i], text, sizeof text);
+		log_info("listening on %s (UDP)", text);
+	}
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	sigset_t mask;
+	uid_t uid;
+	gid_t gid;
+	char err[1400];
+	int done, rc = EXIT_FAILURE;
+
+	/* Block the loop's signals before anything else, so they queue for its signalfd. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	int st = setup(argc, argv, &uid, &gid, &done);
+	if (st || done) {
+		config_wipe(&d.cfg);
+		return st;
+	}
+	if (statedir_prepare(d.cfg.state_dir, uid, gid, err, sizeof err) || privdrop_apply(uid, gid, err, sizeof err)) {
+		log_error("%s", err);
+		goto out_net;
+	}
+	size_t size = (bmc_size() + 63) / 64 * 64;
+	d.bmc = aligned_alloc(64, size);
+	if (!d.bmc) {
+		log_error("out of memory");
+		goto out_net;
+	}
+	sim_init(&d.sim, &d.backend);
+	daemon_platform_init(&d);
+	if (daemon_core_start(&d) == 0) {
+		if (daemon_loop(&d) == 0)
+			rc = EXIT_SUCCESS;
+		daemon_core_stop(&d);
+	}
+	bmc_wipe(d.bmc, bmc_size()); /* passwords and session keys */
+	free(d.bmc);
+out_net:
+	net_close(&d.net);
+	config_wipe(&d.cfg);
+	log_info("stopped");
+	return rc;
 }

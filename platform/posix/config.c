@@ -1,0 +1,565 @@
+/* Strict INI parsing for bmcd. A typo in a BMC's configuration must stop it from
+ * starting, not silently leave a default in place: every key is known, every value is
+ * range-checked, every error names the file, the line and the key. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bmc/crypto.h"
+#include "log.h"
+
+#define LINE_MAX_LEN 1024
+
+/* The cipher suites core/suites.c implements; 3 and 17 are the strong ones. */
+static const uint8_t known_suites[] = {0, 1, 2, 3, 15, 16, 17};
+#define STRONG_SUITES ((1u << 3) | (1u << 17))
+
+void config_defaults(struct daemon_config *c)
+{
+	memset(c, 0, sizeof *c);
+	bmc_config_defaults(&c->bmc);
+	c->log_level = BMC_LOG_INFO;
+	snprintf(c->state_dir, sizeof c->state_dir, "%s", "./bmcd-state");
+}
+
+void config_wipe(struct daemon_config *c)
+{
+	bmc_wipe(c->kg, sizeof c->kg);
+	c->kg_set = false;
+}
+
+/* ---- value parsers: return 0, or -1 with a reason in why ---- */
+
+static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out, char *why,
+		      size_t whylen)
+{
+	char *end;
+	unsigned long v;
+	int base = 10;
+
+	/* strtoul alone accepts "-1", " 7" and "08"-style surprises; allow digits or 0x only. */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!isxdigit((unsigned char)s[0]) || (base == 10 && !isdigit((unsigned char)s[0]))) {
+		snprintf(why, whylen, "expected a number");
+		return -1;
+	}
+	errno = 0;
+	v = strtoul(s, &end, base);
+	if (errno || *end) {
+		snprintf(why, whylen, "expected a number");
+		return -1;
+	}
+	if (v < min || v > max) {
+		snprintf(why, whylen, "must be %lu..%lu", min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_bool(const char *s, bool *out, char *why, size_t whylen)
+{
+	static const char *const yes[] = {"on", "yes", "true", "1"}, *const no[] = {"off", "no", "false", "0"};
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "expected on or off");
+	return -1;
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Exactly n bytes of hex; characters in skip (e.g. "-" or ":") are ignored. */
+static int parse_hex(const char *s, const char *skip, uint8_t *out, size_t n)
+{
+	size_t got = 0;
+	int hi = -1;
+
+	for (; *s; s++) {
+		if (strchr(skip, *s))
+			continue;
+		int v = hexval(*s);
+		if (v < 0 || got == n)
+			return -1;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			out[got++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return got == n && hi < 0 ? 0 : -1;
+}
+
+static int parse_ipv4(const char *s, uint8_t out[4], char *why, size_t whylen)
+{
+	struct in_addr a;
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		snprintf(why, whylen, "expected an IPv4 address like 192.0.2.10");
+		return -1;
+	}
+	memcpy(out, &a, 4);
+	return 0;
+}
+
+/* ---- key handlers ---- */
+
+typedef int setter(struct daemon_config *c, const char *v, char *why, size_t whylen);
+
+static int set_device_id(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	unsigned long n;
+	if (parse_uint(v, 0, 255, &n, why, whylen))
+		return -1;
+	c->bmc.device_id = (uint8_t)n;
+	return 0;
+}
+
+static int set_device_revision(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	unsigned long n;
+	if (parse_uint(v, 0, 15, &n, why, whylen)) /* 4 bits, IPMI 2.0 §20.1 */
+		return -1;
+	c->bmc.device_rev = (uint8_t)n;
+	return 0;
+}
+
+static int set_manufacturer_id(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	unsigned long n;
+	if (parse_uint(v, 0, 0xFFFFF, &n, why, whylen)) /* 20-bit IANA enterprise number */
+		return -1;
+	c->bmc.manufacturer_id = (uint32_t)n;
+	return 0;
+}
+
+static int set_product_id(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	unsigned long n;
+	if (parse_uint(v, 0, 0xFFFF, &n, why, whylen))
+		return -1;
+	c->bmc.product_id = (uint16_t)n;
+	return 0;
+}
+
+/* "MAJOR.MINOR": major 0..127 (7 bits), minor two decimal digits sent as BCD, IPMI 2.0
+ * §20.1. Two digits exactly, because clients print the minor as two digits: "1.5" would
+ * be ambiguous between 1.05 and 1.50. */
+static int set_firmware_version(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	char major[8], *dot = strchr(v, '.');
+	unsigned long ma, mi;
+	size_t mlen = dot ? (size_t)(dot - v) : 0;
+
+	if (!dot || mlen == 0 || mlen >= sizeof major || strlen(dot + 1) != 2) {
+		snprintf(why, whylen, "expected MAJOR.MINOR with two minor digits, e.g. 1.05");
+		return -1;
+	}
+	memcpy(major, v, mlen);
+	major[mlen] = '\0';
+	if (parse_uint(major, 0, 127, &ma, why, whylen) || parse_uint(dot + 1, 0, 99, &mi, why, whylen)) {
+		snprintf(why, whylen, "expected MAJOR.MINOR with MAJOR 0..127 and MINOR 00..99");
+		return -1;
+	}
+	c->bmc.fw_major = (uint8_t)ma;
+	c->bmc.fw_minor = (uint8_t)(mi / 10 << 4 | mi % 10);
+	return 0;
+}
+
+static int set_aux_firmware(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	if (parse_hex(v, "", c->bmc.aux_fw, 4)) {
+		snprintf(why, whylen, "expected 8 hex digits");
+		return -1;
+	}
+	return 0;
+}
+
+static int set_guid(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	if (parse_hex(v, "-", c->bmc.system_guid, 16)) {
+		snprintf(why, whylen, "expected 32 hex digits, dashes allowed (e.g. 8-4-4-4-12 form)");
+		return -1;
+	}
+	return 0;
+}
+
+static int set_listen(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	return config_add_listen(c, v, why, whylen);
+}
+
+static int set_cipher_suites(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	uint32_t mask = 0;
+	const char *p = v;
+
+	for (;;) {
+		char item[8];
+		size_t n = strcspn(p, ",");
+		unsigned long id;
+		/* trim spaces around each id */
+		while (n && isspace((unsigned char)*p)) {
+			p++;
+			n--;
+		}
+		while (n && isspace((unsigned char)p[n - 1]))
+			n--;
+		if (n == 0 || n >= sizeof item) {
+			snprintf(why, whylen, "expected a comma-separated list of suite ids, e.g. 3,17");
+			return -1;
+		}
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (parse_uint(item, 0, 31, &id, why, whylen) || !memchr(known_suites, (int)id, sizeof known_suites)) {
+			snprintf(why, whylen, "unsupported cipher suite '%s' (bmcd implements 0,1,2,3,15,16,17)", item);
+			return -1;
+		}
+		mask |= 1u << id;
+		p += strcspn(p, ",");
+		if (*p == '\0')
+			break;
+		p++;
+	}
+	c->bmc.cipher_suites = mask;
+	return 0;
+}
+
+static int set_ipmi15(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	return parse_bool(v, &c->bmc.ipmi15_enabled, why, whylen);
+}
+
+static int set_anonymous(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	return parse_bool(v, &c->bmc.anonymous_enabled, why, whylen);
+}
+
+static int set_session_timeout(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	unsigned long n;
+	if (parse_uint(v, 1, 86400, &n, why, whylen))
+		return -1;
+	c->bmc.session_timeout_s = (uint32_t)n;
+	return 0;
+}
+
+static int set_max_sessions(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	struct bmc_config d;
+	unsigned long n;
+
+	bmc_config_defaults(&d); /* the default is the core's table size, the maximum */
+	if (parse_uint(v, 1, d.max_sessions, &n, why, whylen))
+		return -1;
+	c->bmc.max_sessions = (uint8_t)n;
+	return 0;
+}
+
+static int set_mac(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	if (strlen(v) != 17 || parse_hex(v, ":-", c->bmc.mac, 6)) {
+		snprintf(why, whylen, "expected a MAC address like 02:00:00:00:00:01");
+		return -1;
+	}
+	return 0;
+}
+
+static int set_ip(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	return parse_ipv4(v, c->bmc.ip, why, whylen);
+}
+
+static int set_netmask(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	uint8_t m[4];
+	if (parse_ipv4(v, m, why, whylen))
+		return -1;
+	uint32_t bits = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+	/* A subnet mask is contiguous ones then zeros: ~bits + 1 is then a power of two. */
+	uint32_t inv = ~bits;
+	if (inv & (inv + 1)) {
+		snprintf(why, whylen, "not a contiguous subnet mask");
+		return -1;
+	}
+	memcpy(c->bmc.netmask, m, 4);
+	return 0;
+}
+
+static int set_gateway(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	return parse_ipv4(v, c->bmc.gateway, why, whylen);
+}
+
+/* Kg, IPMI 2.0 §22.25: 40 hex digits, or text of at most 20 bytes padded with zeros.
+ * The reason strings never echo the value. */
+static int set_kg(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	size_t n = strlen(v);
+
+	memset(c->kg, 0, sizeof c->kg);
+	if (n == 40) {
+		if (parse_hex(v, "", c->kg, 20)) {
+			snprintf(why, whylen, "40 characters must be hex digits (or give text of at most 20)");
+			return -1;
+		}
+	} else if (n >= 1 && n <= 20) {
+		memcpy(c->kg, v, n);
+	} else {
+		snprintf(why, whylen, "expected 40 hex digits or text of 1..20 characters");
+		return -1;
+	}
+	static const uint8_t zero[20];
+	/* An all-zero Kg means "no BMC key" to clients (§13.31); treat it as unset. */
+	c->kg_set = !bmc_ct_equal(c->kg, zero, sizeof zero);
+	return 0;
+}
+
+static int set_log_level(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	if (log_level_parse(v, &c->log_level)) {
+		snprintf(why, whylen, "expected error, warn, info or debug");
+		return -1;
+	}
+	return 0;
+}
+
+int config_set_text(char *dst, size_t cap, const char *v)
+{
+	if (!*v || strlen(v) >= cap)
+		return -1;
+	snprintf(dst, cap, "%s", v);
+	return 0;
+}
+
+static int set_state_dir(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	if (config_set_text(c->state_dir, sizeof c->state_dir, v)) {
+		snprintf(why, whylen, "expected a path shorter than %zu characters", sizeof c->state_dir);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_user(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	if (config_set_text(c->user, sizeof c->user, v)) {
+		snprintf(why, whylen, "expected a user name shorter than %zu characters", sizeof c->user);
+		return -1;
+	}
+	return 0;
+}
+
+struct key {
+	const char *section, *name;
+	setter *set;
+	bool repeatable;
+};
+
+static const struct key keys[] = {
+	{"bmc", "device_id", set_device_id, false},
+	{"bmc", "device_revision", set_device_revision, false},
+	{"bmc", "firmware_version", set_firmware_version, false},
+	{"bmc", "aux_firmware", set_aux_firmware, false},
+	{"bmc", "manufacturer_id", set_manufacturer_id, false},
+	{"bmc", "product_id", set_product_id, false},
+	{"bmc", "guid", set_guid, false},
+	{"lan", "listen", set_listen, true},
+	{"lan", "cipher_suites", set_cipher_suites, false},
+	{"lan", "ipmi15", set_ipmi15, false},
+	{"lan", "anonymous", set_anonymous, false},
+	{"lan", "session_timeout", set_session_timeout, false},
+	{"lan", "max_sessions", set_max_sessions, false},
+	{"lan", "mac", set_mac, false},
+	{"lan", "ip", set_ip, false},
+	{"lan", "netmask", set_netmask, false},
+	{"lan", "gateway", set_gateway, false},
+	{"lan", "kg", set_kg, false},
+	{"log", "level", set_log_level, false},
+	{"daemon", "state_dir", set_state_dir, false},
+	{"daemon", "user", set_user, false},
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+int config_add_listen(struct daemon_config *c, const char *text, char *err, size_t errlen)
+{
+	if (c->nlisten >= CONFIG_MAX_LISTEN) {
+		snprintf(err, errlen, "at most %d listen addresses", CONFIG_MAX_LISTEN);
+		return -1;
+	}
+	if (addr_parse(text, &c->listen[c->nlisten])) {
+		snprintf(err, errlen, "bad address '%.64s' (expected a numeric ADDR[:PORT], e.g. 127.0.0.1:623 or [::1]:623)",
+			 text);
+		return -1;
+	}
+	c->nlisten++;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int section_known(const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* One "key = value" line within section. seen_line[i] records where key i was set. */
+static int apply_line(struct daemon_config *c, const char *section, char *line, unsigned *seen_line,
+		      unsigned lineno, char *why, size_t whylen)
+{
+	char *eq = strchr(line, '=');
+	if (!eq) {
+		snprintf(why, whylen, "expected 'key = value' or '[section]'");
+		return -1;
+	}
+	*eq = '\0';
+	char *name = trim(line), *value = trim(eq + 1);
+	if (!section[0]) {
+		snprintf(why, whylen, "key '%.40s' outside any [section]", name);
+		return -1;
+	}
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].section, section) || strcmp(keys[i].name, name))
+			continue;
+		if (seen_line[i] && !keys[i].repeatable) {
+			snprintf(why, whylen, "key '%s' already set on line %u", name, seen_line[i]);
+			return -1;
+		}
+		/* Listen addresses from the file replace the built-in default, not add to it. */
+		if (!seen_line[i] && keys[i].set == set_listen)
+			c->nlisten = 0;
+		seen_line[i] = lineno;
+		char reason[160];
+		if (keys[i].set(c, value, reason, sizeof reason)) {
+			snprintf(why, whylen, "key '%s': %s", name, reason);
+			return -1;
+		}
+		return 0;
+	}
+	snprintf(why, whylen, "unknown key '%.40s' in section [%s]", name, section);
+	return -1;
+}
+
+static void warn_if_kg_readable(FILE *f, const char *path)
+{
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+		log_warn("%s holds the BMC key kg but is readable by group or others: chmod 600 it", path);
+}
+
+int config_load(struct daemon_config *c, const char *path, char *err, size_t errlen)
+{
+	char line[LINE_MAX_LEN + 2], section[16] = "", why[256];
+	unsigned seen_line[NKEYS] = {0}, lineno = 0;
+	int rc = -1;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		size_t n = strlen(line);
+		if (n == sizeof line - 1 && line[n - 1] != '\n') {
+			snprintf(err, errlen, "%s:%u: line longer than %d characters", path, lineno, LINE_MAX_LEN);
+			goto out;
+		}
+		char *s = trim(line);
+		if (!*s || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			size_t len = strlen(s);
+			if (s[len - 1] != ']' || len - 2 >= sizeof section) {
+				snprintf(err, errlen, "%s:%u: malformed section header", path, lineno);
+				goto out;
+			}
+			s[len - 1] = '\0';
+			char *name = trim(s + 1);
+			if (!section_known(name)) {
+				snprintf(err, errlen, "%s:%u: unknown section [%.40s] (known: bmc, lan, log, daemon)", path,
+					 lineno, name);
+				goto out;
+			}
+			snprintf(section, sizeof section, "%s", name);
+			continue;
+		}
+		if (apply_line(c, section, s, seen_line, lineno, why, sizeof why)) {
+			snprintf(err, errlen, "%s:%u: %s", path, lineno, why);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	if (c->kg_set)
+		warn_if_kg_readable(f, path);
+	rc = 0;
+out:
+	bmc_wipe(line, sizeof line); /* it may have held kg */
+	fclose(f);
+	return rc;
+}
+
+void config_warn_weak(const struct daemon_config *c)
+{
+	static const struct {
+		uint8_t id;
+		const char *why;
+	} weak[] = {
+		{0, "no authentication, integrity or encryption: anyone who knows a user name gets its access"},
+		{1, "no integrity or encryption: sessions can be hijacked and read"},
+		{2, "no encryption: session traffic, including passwords being set, is readable"},
+		{15, "no integrity or encryption: sessions can be hijacked and read"},
+		{16, "no encryption: session traffic, including passwords being set, is readable"},
+	};
+	for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++)
+		if (c->bmc.cipher_suites & (1u << weak[i].id))
+			log_warn("WARNING: cipher suite %u is enabled (%s); the secure default is cipher_suites = 17",
+				 weak[i].id, weak[i].why);
+	if (c->bmc.ipmi15_enabled)
+		log_warn("WARNING: IPMI 1.5 sessions are enabled (MD5 or clear-text authentication, no encryption); "
+			 "the secure default is ipmi15 = off");
+	if (c->bmc.anonymous_enabled)
+		log_warn("WARNING: anonymous (null user) logins are enabled; the secure default is anonymous = off");
+	if (!(c->bmc.cipher_suites & STRONG_SUITES))
+		log_warn("WARNING: neither cipher suite 3 nor 17 is enabled");
+}

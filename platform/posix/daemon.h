@@ -1,0 +1,39 @@
+/* One running bmcd: configuration, sockets, store and the core, and the steps that
+ * bring the core up (again, on a BMC reset). */
+#ifndef BMCD_DAEMON_H
+#define BMCD_DAEMON_H
+
+#include <stdbool.h>
+
+#include "bmc/bmc.h"
+#include "config.h"
+#include "net.h"
+#include "sim.h"
+#include "store_file.h"
+
+struct daemon {
+	struct daemon_config cfg;
+	struct net net;
+	struct store_file *store;
+	struct bmc *bmc; /* bmc_size() bytes, allocated once */
+	struct sim sim;
+	struct bmc_backend backend;
+	struct bmc_platform platform;
+	bool reset_pending; /* set by the core's reset op, acted on after the reply is sent */
+};
+
+/* platform_ops.c: the struct bmc_platform whose ctx is d. */
+void daemon_platform_init(struct daemon *d);
+
+/* lifecycle.c: bmc_init, open and replay the store, bmc_start, provision the first admin.
+ * Returns 0 or -1 (logged). */
+int daemon_core_start(struct daemon *d);
+/* Closes the store; the core memory stays for a restart. */
+void daemon_core_stop(struct daemon *d);
+/* Re-initialises the core in place after a BMC reset request; sockets stay open. */
+int daemon_core_reset(struct daemon *d);
+
+/* loop.c: runs until SIGTERM or SIGINT (returns 0) or a fatal error (returns -1). */
+int daemon_loop(struct daemon *d);
+
+#endif

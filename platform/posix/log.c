@@ -1,0 +1,63 @@
+/* stderr logging. Process-wide state is fine here: this is the port, not the core. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static enum bmc_log_level max_level = BMC_LOG_INFO;
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+
+void log_set_level(enum bmc_log_level level)
+{
+	max_level = level;
+}
+
+int log_level_parse(const char *name, enum bmc_log_level *out)
+{
+	for (size_t i = 0; i < sizeof level_names / sizeof level_names[0]; i++) {
+		if (strcmp(name, level_names[i]) == 0) {
+			*out = (enum bmc_log_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void log_line(enum bmc_log_level level, const char *msg)
+{
+	char clean[512], stamp[32] = "";
+	struct timespec ts;
+	struct tm tm;
+	size_t i;
+
+	if (level > max_level || (unsigned)level >= sizeof level_names / sizeof level_names[0])
+		return;
+	for (i = 0; msg[i] && i < sizeof clean - 1; i++) {
+		unsigned char c = (unsigned char)msg[i];
+		clean[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	clean[i] = '\0';
+	if (clock_gettime(CLOCK_REALTIME, &ts) == 0 && gmtime_r(&ts.tv_sec, &tm)) {
+		size_t n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(stamp + n, sizeof stamp - n, ".%03ldZ", ts.tv_nsec / 1000000L);
+	}
+	/* One fprintf per line: stderr is unbuffered, so a single call keeps lines whole. */
+	fprintf(stderr, "bmcd[%ld]: %s %s: %s\n", (long)getpid(), stamp, level_names[level], clean);
+}
+
+void log_msg(enum bmc_log_level level, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (level > max_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_line(level, msg);
+}

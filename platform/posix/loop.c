@@ -1,0 +1,127 @@
+/* The event loop: epoll over the UDP sockets, a 250 ms timerfd for bmc_tick and a
+ * signalfd, so signals arrive as ordinary events and never interrupt the core. */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+
+#define TICK_MS 250
+/* Datagrams read from one socket per wakeup before the timer and signals get a turn;
+ * epoll is level-triggered, so the rest are read on the next round. */
+#define DRAIN_BUDGET 256
+
+enum { TAG_SIGNAL = 0x10000, TAG_TIMER = 0x10001 };
+
+struct loop {
+	struct daemon *d;
+	int fatal;
+};
+
+static void on_datagram(void *arg, const struct bmc_peer *peer, const uint8_t *buf, size_t len)
+{
+	struct loop *l = arg;
+	if (l->fatal)
+		return;
+	bmc_input(l->d->bmc, 1 /* LAN channel */, peer, buf, len);
+	/* The reply (if any) was sent inside bmc_input, so a reset may happen now. */
+	if (l->d->reset_pending && daemon_core_reset(l->d))
+		l->fatal = 1;
+}
+
+static int add_fd(int ep, int fd, uint64_t tag)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = tag};
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* Returns 1 to stop, 0 to go on. */
+static int on_signal(int sfd)
+{
+	struct signalfd_siginfo si;
+	ssize_t n = read(sfd, &si, sizeof si);
+
+	if (n != (ssize_t)sizeof si)
+		return 0;
+	if (si.ssi_signo == SIGHUP) {
+		log_info("SIGHUP ignored (configuration reload is not supported yet; restart bmcd)");
+		return 0;
+	}
+	log_info("%s received, stopping", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+	return 1;
+}
+
+int daemon_loop(struct daemon *d)
+{
+	struct loop l = {.d = d, .fatal = 0};
+	struct itimerspec its = {.it_interval = {0, TICK_MS * 1000000L}, .it_value = {0, TICK_MS * 1000000L}};
+	sigset_t mask;
+	int ep = -1, sfd = -1, tfd = -1, rc = -1;
+
+	/* The signals were blocked in main before any thread or child could exist. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (ep < 0 || sfd < 0 || tfd < 0 || timerfd_settime(tfd, 0, &its, NULL) || add_fd(ep, sfd, TAG_SIGNAL) ||
+	    add_fd(ep, tfd, TAG_TIMER)) {
+		log_error("event loop set-up: %s", strerror(errno));
+		goto out;
+	}
+	for (unsigned i = 0; i < d->net.n; i++) {
+		if (add_fd(ep, d->net.fd[i], i)) {
+			log_error("epoll: %s", strerror(errno));
+			goto out;
+		}
+	}
+	log_info("ready: bmcd %s serving %u address%s", BMC_VERSION, d->net.n, d->net.n == 1 ? "" : "es");
+	for (;;) {
+		struct epoll_event evs[NET_MAX_SOCKETS + 2];
+		int n = epoll_wait(ep, evs, (int)(sizeof evs / sizeof evs[0]), -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("epoll_wait: %s", strerror(errno));
+			goto out;
+		}
+		for (int k = 0; k < n; k++) {
+			uint64_t tag = evs[k].data.u64;
+			if (tag == TAG_SIGNAL) {
+				if (on_signal(sfd)) {
+					rc = 0;
+					goto out;
+				}
+			} else if (tag == TAG_TIMER) {
+				uint64_t expirations;
+				/* Missed ticks are not replayed: the core works from now_ms. */
+				if (read(tfd, &expirations, sizeof expirations) == (ssize_t)sizeof expirations)
+					bmc_tick(d->bmc);
+				if (d->reset_pending && daemon_core_reset(d))
+					l.fatal = 1;
+			} else if (tag < d->net.n) {
+				net_drain(&d->net, (unsigned)tag, DRAIN_BUDGET, on_datagram, &l);
+			}
+			if (l.fatal) {
+				log_error("BMC reset failed; exiting");
+				goto out;
+			}
+		}
+	}
+out:
+	if (tfd >= 0)
+		close(tfd);
+	if (sfd >= 0)
+		close(sfd);
+	if (ep >= 0)
+		close(ep);
+	return rc;
+}

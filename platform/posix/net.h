@@ -1,0 +1,37 @@
+/* UDP sockets for the LAN channel: one per listen address, non-blocking. The index of
+ * a socket is the peer's endpoint tag, so replies leave from the socket the request
+ * arrived on. */
+#ifndef BMCD_NET_H
+#define BMCD_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "config.h"
+
+#define NET_MAX_SOCKETS CONFIG_MAX_LISTEN
+#define NET_BATCH 16      /* datagrams per recvmmsg call */
+#define NET_DGRAM_MAX 2048 /* larger than any RMCP+ packet; longer datagrams are dropped */
+
+struct net {
+	int fd[NET_MAX_SOCKETS];
+	struct net_addr addr[NET_MAX_SOCKETS];
+	unsigned n;
+	uint64_t dropped_oversize, send_errors;
+	uint8_t bufs[NET_BATCH][NET_DGRAM_MAX];
+};
+
+typedef void net_input_fn(void *arg, const struct bmc_peer *peer, const uint8_t *buf, size_t len);
+
+/* Binds every address. On failure closes what was opened and returns -1 with one line
+ * in err naming the address and the fix. */
+int net_open(struct net *net, const struct net_addr *addrs, unsigned n, char *err, size_t errlen);
+void net_close(struct net *net);
+/* Reads up to budget pending datagrams from socket i, calling fn for each. Returns the
+ * number read; fewer than budget means the socket is drained. */
+unsigned net_drain(struct net *net, unsigned i, unsigned budget, net_input_fn *fn, void *arg);
+/* Sends one datagram from the socket peer->endpoint names. Returns 0 or -1. */
+int net_send(struct net *net, const struct bmc_peer *peer, const void *buf, size_t len);
+
+#endif

@@ -1,0 +1,70 @@
+/* struct bmc_platform for the POSIX daemon: clocks, getrandom, UDP, stderr, file store. */
+#include <time.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "random.h"
+
+static uint64_t p_now_ms(void *ctx)
+{
+	struct timespec ts;
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int64_t p_wall_time(void *ctx)
+{
+	struct timespec ts;
+	(void)ctx;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static int p_random(void *ctx, void *buf, size_t len)
+{
+	(void)ctx;
+	return random_fill(buf, len);
+}
+
+static void p_send(void *ctx, uint8_t channel, const struct bmc_peer *peer, const void *buf, size_t len)
+{
+	struct daemon *d = ctx;
+	(void)channel; /* only the LAN channel has a transport so far */
+	net_send(&d->net, peer, buf, len);
+}
+
+static void p_log(void *ctx, enum bmc_log_level level, const char *msg)
+{
+	(void)ctx;
+	log_line(level, msg);
+}
+
+static int p_store_put(void *ctx, uint16_t type, uint16_t key, const void *data, size_t len)
+{
+	struct daemon *d = ctx;
+	if (!d->store)
+		return -1;
+	return store_file_put(d->store, type, key, data, len);
+}
+
+static void p_reset(void *ctx, enum bmc_reset_kind kind)
+{
+	struct daemon *d = ctx;
+	log_info("BMC %s reset requested", kind == BMC_RESET_COLD ? "cold" : "warm");
+	d->reset_pending = true;
+}
+
+void daemon_platform_init(struct daemon *d)
+{
+	d->platform = (struct bmc_platform){
+		.ctx = d,
+		.now_ms = p_now_ms,
+		.wall_time = p_wall_time,
+		.random = p_random,
+		.send = p_send,
+		.log = p_log,
+		.store_put = p_store_put,
+		.reset = p_reset,
+	};
+}
