@@ -152,9 +152,12 @@ int bmc_start(struct bmc *bmc)
 	if (!memcmp(bmc->system_guid, zero, 16)) {
 		if (bmc_random(bmc, bmc->system_guid, 16) != 0)
 			return -1;
-		/* RFC 4122 version 4 layout, as the spec's GUID format expects. */
-		bmc->system_guid[8] = (uint8_t)((bmc->system_guid[8] & 0x3F) | 0x80);
-		bmc->system_guid[6] = (uint8_t)((bmc->system_guid[6] & 0x0F) | 0x40);
+		/* A version 4 (random) UUID in the order of IPMI 2.0 §20.8: the whole UUID
+		 * least significant byte first (node, clock_seq, time_hi_and_version, time_mid,
+		 * time_low). The version nibble is then the top of byte 9, the variant the
+		 * top of byte 7. ipmitool's "mc guid" checks exactly this. */
+		bmc->system_guid[9] = (uint8_t)((bmc->system_guid[9] & 0x0F) | 0x40);
+		bmc->system_guid[7] = (uint8_t)((bmc->system_guid[7] & 0x3F) | 0x80);
 		if (bmc_persist(bmc, STORE_IDENTITY, 0, bmc->system_guid, 16) != 0)
 			return -1;
 	}

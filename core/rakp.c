@@ -32,15 +32,17 @@ void bmc_rakp_derive(enum bmc_hash h, const uint8_t *kg, size_t kg_len, const ui
 		     const uint8_t rc[16], uint8_t role, const char *uname, uint8_t ulen, uint8_t sik[BMC_HASH_MAX],
 		     uint8_t k1[BMC_HASH_MAX], uint8_t k2[BMC_HASH_MAX])
 {
-	/* SIK = HMAC_Kg(Rm | Rc | ROLEm | ULENGTHm | UNAMEm), K1/K2 = HMAC_SIK(const 1/2), §13.31-13.32 */
+	/* SIK = HMAC_Kg(Rm | Rc | ROLEm | ULENGTHm | UNAMEm), K1/K2 = HMAC_SIK(const 1/2),
+	 * §13.31-13.32. The constants are 20 bytes for every hash: the spec defines them
+	 * so, and ipmitool and FreeIPMI use 20 with HMAC-SHA256 too. */
 	const struct bmc_iov v[] = {{rm, 16}, {rc, 16}, {&role, 1}, {&ulen, 1}, {uname, ulen}};
 	size_t n = bmc_hash_len(h);
-	uint8_t c1[BMC_HASH_MAX], c2[BMC_HASH_MAX];
+	uint8_t c1[20], c2[20];
 	memset(c1, 0x01, sizeof c1);
 	memset(c2, 0x02, sizeof c2);
 	bmc_hmacv(h, kg, kg_len, v, 5, sik);
-	bmc_hmac(h, sik, n, c1, n, k1);
-	bmc_hmac(h, sik, n, c2, n, k2);
+	bmc_hmac(h, sik, n, c1, sizeof c1, k1);
+	bmc_hmac(h, sik, n, c2, sizeof c2, k2);
 }
 
 void bmc_rakp2_code(enum bmc_hash h, const uint8_t key[20], uint32_t csid, uint32_t bsid, const uint8_t rm[16],

@@ -158,8 +158,8 @@ int lc_rakp3(struct lc *c)
 	memset(one, 1, 32);
 	memset(two, 2, 32);
 	bmc_hmacv(hash_of(c), kg, 20, sv, 5, c->sik);
-	bmc_hmac(hash_of(c), c->sik, hlen(c), one, hlen(c), c->k1);
-	bmc_hmac(hash_of(c), c->sik, hlen(c), two, hlen(c), c->k2);
+	bmc_hmac(hash_of(c), c->sik, hlen(c), one, 20, c->k1);
+	bmc_hmac(hash_of(c), c->sik, hlen(c), two, 20, c->k2);
 	const struct bmc_iov iv4[] = {{c->rm, 16}, {bs, 4}, {c->guid, 16}};
 	bmc_hmacv(hash_of(c), c->sik, hlen(c), iv4, 3, mac);
 	return memcmp(mac, r + 8, icv) ? -1 : 0;

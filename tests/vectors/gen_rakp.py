@@ -40,9 +40,9 @@ for name, alg, pw, kg, user, role, csid, bsid in CASES:
     r2 = h(alg, kuid, le32(csid), le32(bsid), RM, RC, GUID, bytes([role]), ul, user)
     r3 = h(alg, kuid, RC, le32(csid), bytes([role]), ul, user)
     sik = h(alg, kgk, RM, RC, bytes([role]), ul, user)
-    n = len(sik)
-    k1 = h(alg, sik, b"\x01" * n)
-    k2 = h(alg, sik, b"\x02" * n)
+    # Const1/Const2 are 20 bytes whatever the hash (IPMI 2.0 §13.32; ipmitool agrees).
+    k1 = h(alg, sik, b"\x01" * 20)
+    k2 = h(alg, sik, b"\x02" * 20)
     r4 = h(alg, sik, RM, le32(bsid), GUID)[: 16 if alg == "sha256" else 12]
     out.append('\t{"%s", %d, "%s", %s, "%s", 0x%02x, 0x%08x, 0x%08x,' % (
         name, alg == "sha256", pw.decode(), '"%s"' % kg.decode() if kg else "NULL", user.decode(), role, csid, bsid))
