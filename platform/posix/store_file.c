@@ -1,0 +1,584 @@
+/* The store on a POSIX file system (platform/posix/store_file.h, DESIGN.md §6).
+ *
+ * DIR/store.log is the append-only log of include/bmc/store.h records. In memory we keep
+ * an index (open addressing, linear probing, keyed by type << 16 | key) holding the
+ * newest value and sequence number of every live (type, key); it is what replay and
+ * compaction read, so neither has to scan the file again.
+ *
+ * Crash safety rests on three rules:
+ *  - a put is one pwrite() at the tracked end followed by fdatasync(): after a crash
+ *    the file ends with whole records, possibly followed by a torn one, which the loader
+ *    cuts off;
+ *  - the loader accepts only a prefix of CRC-valid records whose sequence numbers go up
+ *    by exactly one, and cuts the file at the first record that is not: see load();
+ *  - compaction writes a complete new file, fsyncs it, and only then renames it over
+ *    the log and fsyncs the directory, so the name always points at a complete file. */
+#include "store_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bmc/store.h"
+
+#define LOG_NAME "store.log"
+#define TMP_NAME "store.log.tmp"
+#define REC_MAX (BMC_STORE_HDR + BMC_STORE_MAX_VALUE + BMC_STORE_TRAILER)
+/* Compact when the file exceeds max(COMPACT_MIN, 2 x live bytes): amortised, every byte
+ * of the log is rewritten at most about once, and a small store never bothers. */
+#define COMPACT_MIN (64u * 1024u)
+#define COMPACT_CHUNK (64u * 1024u)
+#define INDEX_MIN 64u
+
+struct slot {
+	uint32_t id;    /* type << 16 | key */
+	uint32_t seq;   /* of the record that wrote the value */
+	uint32_t len;   /* 0: empty slot (a live value is never empty: that is a deletion) */
+	uint8_t *value; /* owned copy */
+};
+
+struct store_file {
+	int dirfd;
+	int fd;
+	uint64_t end;           /* bytes of good records: where the next record goes */
+	uint32_t next_seq;      /* restarts at count + 1 at every compaction, so it cannot
+				 * approach 2^32 before the file would be compacted */
+	uint64_t live_bytes;    /* encoded size of the live records: a compacted file's size */
+	uint64_t compact_retry; /* after a failed compaction, wait until end reaches this */
+	bool dir_dirty;         /* a rename is not yet known durable: fsync DIR first */
+	bool broken;            /* a failed put could not be undone: refuse further puts */
+	struct slot *slots;
+	size_t cap;             /* a power of two (or 0) */
+	size_t count;           /* live entries, at most cap * 3 / 4 */
+};
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t rec_size(size_t len)
+{
+	return BMC_STORE_HDR + (uint64_t)len + BMC_STORE_TRAILER;
+}
+
+/* ---- the index ---------------------------------------------------------------- */
+
+/* A full-avalanche mix (lowbias32): ids are small and dense (user 1..15, channel
+ * 1..15, SEL record ids), so the low bits of the raw id would cluster. */
+static size_t slot_home(uint32_t id, size_t cap)
+{
+	uint32_t h = id;
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	h *= 0x846ca68bu;
+	h ^= h >> 16;
+	return (size_t)h & (cap - 1);
+}
+
+/* The slot holding id, or the empty slot where it would go. cap must be non-zero. */
+static size_t slot_find(const struct store_file *s, uint32_t id)
+{
+	size_t i = slot_home(id, s->cap);
+	while (s->slots[i].len != 0 && s->slots[i].id != id)
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+static const struct slot *idx_get(const struct store_file *s, uint32_t id)
+{
+	if (s->cap == 0)
+		return NULL;
+	const struct slot *e = &s->slots[slot_find(s, id)];
+	return e->len ? e : NULL;
+}
+
+/* Makes room for one more entry, so that idx_set after a durable write cannot fail. */
+static int idx_reserve(struct store_file *s)
+{
+	if ((s->count + 1) * 4 <= s->cap * 3)
+		return 0;
+	size_t ncap = s->cap ? s->cap * 2 : INDEX_MIN;
+	struct slot *old = s->slots;
+	size_t ocap = s->cap;
+	struct slot *fresh = calloc(ncap, sizeof *fresh);
+	if (!fresh)
+		return -1;
+	s->slots = fresh;
+	s->cap = ncap;
+	for (size_t i = 0; i < ocap; i++) {
+		if (old[i].len)
+			s->slots[slot_find(s, old[i].id)] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+/* Stores value (taking ownership) as the newest for id. Needs idx_reserve first. */
+static void idx_set(struct store_file *s, uint32_t id, uint32_t seq, uint8_t *value, uint32_t len)
+{
+	struct slot *e = &s->slots[slot_find(s, id)];
+	if (e->len) {
+		s->live_bytes -= rec_size(e->len);
+		free(e->value);
+	} else {
+		s->count++;
+	}
+	*e = (struct slot){.id = id, .seq = seq, .len = len, .value = value};
+	s->live_bytes += rec_size(len);
+}
+
+/* True when slot j's home position is not cyclically inside (i, j]: then the entry at
+ * j may move back to the hole at i without becoming unreachable. */
+static bool may_fill_hole(size_t home, size_t i, size_t j)
+{
+	if (i <= j)
+		return home <= i || home > j;
+	return home <= i && home > j;
+}
+
+/* Removes id; backward-shift deletion keeps probe chains intact without tombstones, so
+ * a SEL that is cleared and refilled does not slowly fill the table with dead slots. */
+static void idx_del(struct store_file *s, uint32_t id)
+{
+	if (s->cap == 0)
+		return;
+	size_t mask = s->cap - 1;
+	size_t i = slot_find(s, id);
+	if (s->slots[i].len == 0)
+		return;
+	s->live_bytes -= rec_size(s->slots[i].len);
+	free(s->slots[i].value);
+	s->count--;
+	for (size_t j = (i + 1) & mask; s->slots[j].len != 0; j = (j + 1) & mask) {
+		if (may_fill_hole(slot_home(s->slots[j].id, s->cap), i, j)) {
+			s->slots[i] = s->slots[j];
+			i = j;
+		}
+	}
+	s->slots[i] = (struct slot){0};
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	uint32_t x = (*(const struct slot *const *)a)->seq;
+	uint32_t y = (*(const struct slot *const *)b)->seq;
+	return (x > y) - (x < y);
+}
+
+/* The live entries, oldest first: the order replay and compaction need. *out is NULL
+ * (and the return 0) only when the store is empty; -1 when out of memory. */
+static int idx_sorted(const struct store_file *s, struct slot ***out)
+{
+	*out = NULL;
+	if (s->count == 0)
+		return 0;
+	struct slot **v = malloc(s->count * sizeof *v);
+	if (!v)
+		return -1;
+	size_t n = 0;
+	for (size_t i = 0; i < s->cap; i++) {
+		if (s->slots[i].len)
+			v[n++] = &s->slots[i];
+	}
+	qsort(v, n, sizeof *v, by_seq);
+	*out = v;
+	return 0;
+}
+
+/* Applies one decoded record to the index (at load). */
+static int idx_apply(struct store_file *s, const struct bmc_store_rec *rec)
+{
+	uint32_t id = (uint32_t)rec->type << 16 | rec->key;
+	if (rec->len == 0) {
+		idx_del(s, id);
+		return 0;
+	}
+	uint8_t *copy = malloc(rec->len);
+	if (!copy || idx_reserve(s) != 0) {
+		free(copy);
+		return -1;
+	}
+	memcpy(copy, rec->value, rec->len);
+	idx_set(s, id, rec->seq, copy, rec->len);
+	return 0;
+}
+
+/* ---- files -------------------------------------------------------------------- */
+
+/* Secrets (passwords, Kg) live in the store: DESIGN.md §5 wants mode 0600, also for a
+ * file some older version or an administrator created with other bits. */
+static int check_file(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) != 0)
+		return -1;
+	return 0;
+}
+
+static int read_all(int fd, uint8_t **out, size_t *outlen)
+{
+	struct stat st;
+	*out = NULL;
+	*outlen = 0;
+	if (fstat(fd, &st) != 0)
+		return -1;
+	if (st.st_size < 0 || (uint64_t)st.st_size > SIZE_MAX - 1) {
+		errno = EFBIG;
+		return -1;
+	}
+	size_t size = (size_t)st.st_size, got = 0;
+	uint8_t *buf = malloc(size + 1);
+	if (!buf)
+		return -1;
+	while (got < size) {
+		ssize_t n = pread(fd, buf + got, size - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	*out = buf;
+	*outlen = got;
+	return 0;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int sync_dir(struct store_file *s)
+{
+	if (fsync(s->dirfd) != 0)
+		return -1;
+	s->dir_dirty = false;
+	return 0;
+}
+
+/* Reads records from the start of buf into the index and sets end and next_seq.
+ * *why is NULL when every byte was a good record, else "torn" or "corrupt" and the
+ * file must be cut at s->end.
+ *
+ * A corrupt record in the middle is a cut point too: everything after it is dropped.
+ * Once a record fails its CRC its length field cannot be trusted, so the following
+ * records cannot be found reliably, and scanning ahead for something that looks valid
+ * could resurrect stale bytes (e.g. the remains of a longer record that an undone put
+ * overwrote) and replay them out of order. A prefix of the log is a state the BMC
+ * really was in; a prefix plus guessed fragments is not. The same holds for a record
+ * whose sequence number is not the previous one plus one. The cut is reported. */
+static int load(struct store_file *s, const uint8_t *buf, size_t size, const char **why)
+{
+	size_t off = 0;
+	bool first = true;
+	uint32_t prev = 0;
+
+	*why = NULL;
+	while (off < size) {
+		struct bmc_store_rec rec;
+		long n = bmc_store_decode(buf + off, size - off, &rec);
+		if (n == 0) {
+			*why = "torn";
+			break;
+		}
+		if (n < 0 || (!first && rec.seq != prev + 1)) {
+			*why = "corrupt";
+			break;
+		}
+		if (idx_apply(s, &rec) != 0)
+			return -1;
+		prev = rec.seq;
+		first = false;
+		off += (size_t)n;
+	}
+	s->end = off;
+	s->next_seq = first ? 1 : prev + 1;
+	return 0;
+}
+
+static int replay_all(const struct store_file *s, store_replay_fn *replay, void *arg)
+{
+	struct slot **order;
+	if (idx_sorted(s, &order) != 0)
+		return -1;
+	for (size_t i = 0; i < s->count && replay; i++)
+		replay(arg, (uint16_t)(order[i]->id >> 16), (uint16_t)order[i]->id, order[i]->value, order[i]->len);
+	free(order);
+	return 0;
+}
+
+/* ---- compaction --------------------------------------------------------------- */
+
+static bool compact_due(const struct store_file *s)
+{
+	uint64_t limit = 2 * s->live_bytes;
+	if (limit < COMPACT_MIN)
+		limit = COMPACT_MIN;
+	return s->end > limit && s->end >= s->compact_retry;
+}
+
+/* Writes every live record, oldest first, renumbered from 1, to fd. *size gets the
+ * file's length. */
+static int write_live(int fd, struct slot **order, size_t n, uint64_t *size)
+{
+	uint8_t *buf = malloc(COMPACT_CHUNK);
+	size_t used = 0;
+	int rc = -1;
+
+	*size = 0;
+	if (!buf)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (COMPACT_CHUNK - used < REC_MAX) {
+			if (write_all(fd, buf, used) != 0)
+				goto out;
+			*size += used;
+			used = 0;
+		}
+		struct slot *e = order[i];
+		size_t k = bmc_store_encode(buf + used, COMPACT_CHUNK - used, (uint16_t)(e->id >> 16), (uint16_t)e->id,
+					    (uint32_t)(i + 1), e->value, e->len);
+		if (k == 0)
+			goto out;
+		used += k;
+	}
+	if (write_all(fd, buf, used) != 0)
+		goto out;
+	*size += used;
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+/* DESIGN.md §6: write the new file, fsync it, rename it over the old one, fsync the
+ * directory. A crash before the rename leaves the old log (and a .tmp that open
+ * deletes); after it, the new log, complete because it was fsynced first. */
+static int compact(struct store_file *s)
+{
+	struct slot **order = NULL;
+	uint64_t size = 0;
+	int tfd = -1, rc = -1;
+
+	if (idx_sorted(s, &order) != 0)
+		goto out;
+	tfd = openat(s->dirfd, TMP_NAME, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (tfd < 0 || check_file(tfd) != 0)
+		goto out;
+	if (write_live(tfd, order, s->count, &size) != 0 || fsync(tfd) != 0)
+		goto out;
+	if (renameat(s->dirfd, TMP_NAME, s->dirfd, LOG_NAME) != 0)
+		goto out;
+	/* The "reopen": the descriptor of the file just renamed is the new store.log.
+	 * Keeping it cannot fail and cannot pick up some other file by that name. */
+	close(s->fd);
+	s->fd = tfd;
+	tfd = -1;
+	for (size_t i = 0; i < s->count; i++)
+		order[i]->seq = (uint32_t)(i + 1);
+	s->end = size;
+	s->next_seq = (uint32_t)s->count + 1;
+	/* Until the directory is synced the rename may be lost in a crash, and with it
+	 * every record appended to the new file: the next put retries and fails if the
+	 * sync keeps failing, so nothing is acknowledged that could vanish. */
+	s->dir_dirty = true;
+	(void)sync_dir(s);
+	rc = 0;
+out:
+	if (tfd >= 0) {
+		close(tfd);
+		(void)unlinkat(s->dirfd, TMP_NAME, 0);
+	}
+	free(order);
+	return rc;
+}
+
+/* Compaction failing is not a put failing: the record is already durable. Back off so
+ * that a persistent failure (disk full) does not rewrite the file on every put. */
+static void maybe_compact(struct store_file *s)
+{
+	if (compact_due(s) && compact(s) != 0)
+		s->compact_retry = s->end + COMPACT_MIN;
+}
+
+/* ---- the API ------------------------------------------------------------------ */
+
+static int open_files(struct store_file *s, const char *dir, char *err, size_t errlen)
+{
+	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0) {
+		seterr(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	/* A compaction that crashed before its rename: the old log is complete. */
+	if (unlinkat(s->dirfd, TMP_NAME, 0) != 0 && errno != ENOENT) {
+		seterr(err, errlen, "%s/" TMP_NAME ": %s", dir, strerror(errno));
+		return -1;
+	}
+	s->fd = openat(s->dirfd, LOG_NAME, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (s->fd < 0 || check_file(s->fd) != 0) {
+		seterr(err, errlen, "%s/" LOG_NAME ": %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Cuts the file at s->end, durably: a cut that is not on disk could let a later put
+ * of the same size line up with, and so revive, the stale records behind it. */
+static int cut_tail(struct store_file *s, const char *dir, size_t size, const char *why, char *err, size_t errlen)
+{
+	if (ftruncate(s->fd, (off_t)s->end) != 0 || fsync(s->fd) != 0) {
+		seterr(err, errlen, "%s/" LOG_NAME ": cannot cut %s tail: %s", dir, why, strerror(errno));
+		return -1;
+	}
+	seterr(err, errlen, LOG_NAME ": cut %zu bytes of %s tail at offset %llu", size - (size_t)s->end, why,
+	       (unsigned long long)s->end);
+	return 0;
+}
+
+int store_file_open(struct store_file **out, const char *dir, store_replay_fn *replay, void *arg, char *err,
+		    size_t errlen)
+{
+	struct store_file *s = calloc(1, sizeof *s);
+	uint8_t *buf = NULL;
+	size_t size = 0;
+	const char *why = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	seterr(err, errlen, "%s", "");
+	if (!s) {
+		seterr(err, errlen, "%s", "store: out of memory");
+		goto out;
+	}
+	s->dirfd = s->fd = -1;
+	if (open_files(s, dir, err, errlen) != 0)
+		goto out;
+	if (read_all(s->fd, &buf, &size) != 0) {
+		seterr(err, errlen, "%s/" LOG_NAME ": %s", dir, strerror(errno));
+		goto out;
+	}
+	if (load(s, buf, size, &why) != 0) {
+		seterr(err, errlen, "%s/" LOG_NAME ": out of memory", dir);
+		goto out;
+	}
+	if (why && cut_tail(s, dir, size, why, err, errlen) != 0)
+		goto out;
+	if (replay_all(s, replay, arg) != 0) {
+		seterr(err, errlen, "%s", "store: out of memory");
+		goto out;
+	}
+	maybe_compact(s);
+	*out = s;
+	s = NULL;
+	rc = 0;
+out:
+	free(buf);
+	store_file_close(s);
+	return rc;
+}
+
+/* Durable before return, as DESIGN.md §6 requires before a command is answered.
+ *
+ * Group commit, for when the SEL wants more than one fdatasync per record: split this
+ * into store_file_append (pwrite at end, update the index, return a ticket = the end
+ * offset) and store_file_sync (one fdatasync covering every append so far). The event
+ * loop would append for every request of one epoll round, sync once, and only then
+ * send the replies; a failed sync must then truncate back to the last synced end and
+ * fail every reply of the round, and the index needs to roll back with it (keep the
+ * round's previous values until the sync). */
+int store_file_put(struct store_file *s, uint16_t type, uint16_t key, const void *value, size_t len)
+{
+	uint8_t rec[REC_MAX];
+	uint8_t *copy = NULL;
+	uint32_t id = (uint32_t)type << 16 | key;
+	int rc = -1;
+
+	if (!s || s->broken || len > BMC_STORE_MAX_VALUE || (len && !value))
+		return -1;
+	if (len == 0 && !idx_get(s, id))
+		return 0; /* nothing to delete: the log already says so */
+	if (s->dir_dirty && sync_dir(s) != 0)
+		return -1;
+	/* Allocate before writing, so that once the record is durable the index update
+	 * cannot fail and memory always matches the file. */
+	if (len) {
+		copy = malloc(len);
+		if (!copy || idx_reserve(s) != 0)
+			goto out;
+		memcpy(copy, value, len);
+	}
+	size_t n = bmc_store_encode(rec, sizeof rec, type, key, s->next_seq, value, len);
+	if (n == 0)
+		goto out;
+	ssize_t w = pwrite(s->fd, rec, n, (off_t)s->end);
+	if (w != (ssize_t)n || fdatasync(s->fd) != 0) {
+		/* Undo a short write, or a record whose durability is unknown, so the next
+		 * put starts on a clean end. If even that fails, stop accepting puts. */
+		if (ftruncate(s->fd, (off_t)s->end) != 0 || fdatasync(s->fd) != 0)
+			s->broken = true;
+		goto out;
+	}
+	if (len) {
+		idx_set(s, id, s->next_seq, copy, (uint32_t)len);
+		copy = NULL;
+	} else {
+		idx_del(s, id);
+	}
+	s->end += n;
+	s->next_seq++;
+	maybe_compact(s);
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
+void store_file_close(struct store_file *s)
+{
+	if (!s)
+		return;
+	if (s->dir_dirty)
+		(void)sync_dir(s);
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slots[i].value);
+	free(s->slots);
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->dirfd >= 0)
+		close(s->dirfd);
+	free(s);
+}
