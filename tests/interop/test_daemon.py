@@ -14,17 +14,6 @@ from bmcd_fixture import Bmcd, free_udp_port, run_bmcd
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def core_persists_users() -> bool:
-    # TEMPORARY: core/users.c is a stub on this branch (another engineer writes it), so
-    # the admin user is not stored and a restart provisions a new one. The check
-    # disappears with the stub marker.
-    try:
-        with open(os.path.join(HERE, "..", "..", "core", "users.c")) as f:
-            return "STUB" not in f.readline()
-    except OSError:
-        return True
-
-
 def mode(path: str) -> int:
     return stat.S_IMODE(os.lstat(path).st_mode)
 
@@ -70,7 +59,6 @@ class FirstStart(unittest.TestCase):
             raise
         b.close()
 
-    @unittest.skipUnless(core_persists_users(), "core/users.c is still a stub: users are not persisted")
     def test_restart_keeps_admin(self):
         with Bmcd() as b:
             pw = b.admin_password
