@@ -185,10 +185,19 @@ static size_t ipmi_msg(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *
 size_t lc_build(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *out,
 		size_t cap)
 {
-	uint8_t msg[300], payload[340];
-	size_t mlen = ipmi_msg(c, netfn, cmd, data, len, msg), plen = mlen;
+	uint8_t msg[300];
+	if (len > 256)
+		return 0;
+	size_t mlen = ipmi_msg(c, netfn, cmd, data, len, msg);
+	return lc_wrap(c, msg, mlen, out, cap);
+}
+
+size_t lc_wrap(struct lc *c, const uint8_t *msg, size_t mlen, uint8_t *out, size_t cap)
+{
+	uint8_t payload[340];
+	size_t plen = mlen;
 	bool conf = c->suite_conf, integ = c->suite_integ;
-	if (cap < 400)
+	if (cap < 400 || mlen > 280)
 		return 0;
 	memcpy(payload, msg, mlen);
 	if (conf) {
