@@ -1,6 +1,8 @@
 /* Pre-session and session commands (App netfn): Get Channel Authentication
  * Capabilities, Get Channel Cipher Suites, Get System GUID, Set Session Privilege
  * Level, Close Session, Get Session Info. */
+#include <string.h>
+
 #include "dispatch.h"
 
 #include "channels.h"
@@ -28,7 +30,7 @@ static uint8_t get_auth_cap(struct bmc *bmc, const struct bmc_req *req, struct b
 	wr_u8(rsp, ch);
 	/* No IPMI 1.5 authentication type is offered while IPMI 1.5 sessions are off;
 	 * bit 7 tells an IPMI 2.0 console to read the extended capabilities. */
-	wr_u8(rsp, v2 ? 0x80 : 0x00);
+	wr_u8(rsp, (uint8_t)((v2 ? 0x80 : 0x00) | (bmc->cfg.ipmi15_enabled ? 1u << AUTHTYPE_MD5 : 0)));
 	uint8_t login = 0x04; /* non-null user names */
 	if (bmc->cfg.anonymous_enabled)
 		login |= 0x03; /* null user names, anonymous login */
@@ -173,7 +175,8 @@ static uint8_t get_session_info(struct bmc *bmc, const struct bmc_req *req, stru
 		return CC_OK; /* only the counts for an index with no session */
 	wr_u8(rsp, s->user_id & 0x3F);
 	wr_u8(rsp, s->priv & 0x0F);
-	wr_u8(rsp, (uint8_t)(0x10 | (s->channel & 0x0F))); /* protocol aux 1h: IPMI 2.0 */
+	/* protocol aux: 0h IPMI 1.5, 1h IPMI 2.0 */
+	wr_u8(rsp, (uint8_t)((s->v15 ? 0x00 : 0x10) | (s->channel & 0x0F)));
 	if (is_lan(bmc, s->channel)) {
 		if (s->peer.family == 4)
 			wr_bytes(rsp, s->peer.addr, 4);
@@ -185,7 +188,95 @@ static uint8_t get_session_info(struct bmc *bmc, const struct bmc_req *req, stru
 	return CC_OK;
 }
 
+/* IPMI 2.0 §22.16. Only while IPMI 1.5 sessions are enabled; an unknown user gets a
+ * challenge like a known one, and fails later exactly as a wrong password does. */
+static uint8_t get_session_challenge(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
+{
+	struct bmc_reader r;
+	rd_init(&r, req->data, req->len);
+	uint8_t authtype = rd_u8(&r) & 0x0F;
+	const uint8_t *name = rd_ptr(&r, 16);
+	if (!bmc->cfg.ipmi15_enabled || req->session || !req->peer)
+		return CC_INVALID_CMD;
+	if (!name || authtype != AUTHTYPE_MD5)
+		return CC_INVALID_FIELD;
+	size_t nlen = 0;
+	while (nlen < 16 && name[nlen])
+		nlen++;
+	for (size_t i = nlen; i < 16; i++)
+		if (name[i])
+			return CC_INVALID_FIELD; /* a name continues after its terminator */
+	if (nlen == 0 && !bmc->cfg.anonymous_enabled)
+		return 0x82; /* null user name not enabled */
+
+	struct bmc_session *s = bmc_session_alloc(bmc, req->peer, req->channel);
+	if (!s)
+		return CC_NODE_BUSY;
+	s->v15 = true;
+	s->authtype15 = authtype;
+	memcpy(s->uname, name, nlen);
+	s->uname_len = (uint8_t)nlen;
+	s->user_id = bmc_users_lookup(bmc, s->uname, nlen);
+	s->user_valid = s->user_id && bmc_users_priv(bmc, s->user_id, req->channel) != PRIV_NO_ACCESS &&
+			!bmc->users[s->user_id].pw20;
+	if (bmc_random(bmc, s->challenge, 16) != 0) {
+		bmc_session_close(bmc, s, "no randomness");
+		return CC_UNSPECIFIED;
+	}
+	wr_u32le(rsp, s->bmc_sid);
+	wr_bytes(rsp, s->challenge, 16);
+	return CC_OK;
+}
+
+/* IPMI 2.0 §22.17. Reaches here only through lan15.c with a verified auth code on
+ * the temporary session. */
+static uint8_t activate_session(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
+{
+	struct bmc_session *s = req->session;
+	struct bmc_reader r;
+	rd_init(&r, req->data, req->len);
+	uint8_t authtype = rd_u8(&r) & 0x0F;
+	uint8_t want = rd_u8(&r) & 0x0F;
+	const uint8_t *challenge = rd_ptr(&r, 16);
+	uint32_t out_seq = rd_u32le(&r);
+
+	if (!s || !s->v15 || s->state != SESS_OPENED)
+		return CC_INSUFFICIENT_PRIV;
+	if (!rd_done(&r) || authtype != s->authtype15 || want < PRIV_CALLBACK || want > PRIV_OEM ||
+	    !bmc_ct_equal(challenge, s->challenge, 16))
+		return CC_INVALID_FIELD;
+	uint8_t lim = bmc_users_priv(bmc, s->user_id, s->channel);
+	if (lim == PRIV_NO_ACCESS || want > lim || !(bmc->lan.auth_enables[want - 1] & (1u << authtype)))
+		return 0x86; /* requested maximum privilege exceeds user and/or channel limit */
+	if (bmc_sessions_active(bmc) >= bmc->cfg.max_sessions)
+		return 0x81; /* no session slot available */
+
+	uint32_t in_seq = 0;
+	if (bmc_random(bmc, &in_seq, sizeof in_seq) != 0)
+		return CC_UNSPECIFIED;
+	in_seq = (in_seq & 0x3FFFFFFFu) | 0x10000u; /* far from 0 and from wrapping */
+	s->priv_limit = want;
+	s->priv = want < PRIV_USER ? want : PRIV_USER;
+	bmc_session_activate(bmc, s);
+	s->in_seq_top = in_seq - 1;
+	s->in_seq_mask = 0xFFFFFFFFu; /* nothing before the first sequence number */
+	s->out_seq = out_seq;
+	char peer[64], name[17];
+	bmc_peer_format(&s->peer, peer, sizeof peer);
+	bmc_printable(s->uname, s->uname_len, name);
+	bmc_logf(bmc, BMC_LOG_WARN, "audit: IPMI 1.5 session %u opened for user %u \"%s\" from %s, max privilege %u",
+		 s->handle, s->user_id, name, peer, want);
+
+	wr_u8(rsp, authtype);
+	wr_u32le(rsp, s->bmc_sid);
+	wr_u32le(rsp, in_seq);
+	wr_u8(rsp, want);
+	return CC_OK;
+}
+
 const struct bmc_cmd bmc_cmds_session[] = {
+	{NETFN_APP, CMD_GET_SESSION_CHALLENGE, 17, 17, PRIV_NONE, get_session_challenge},
+	{NETFN_APP, CMD_ACTIVATE_SESSION, 22, 22, PRIV_NONE, activate_session},
 	{NETFN_APP, CMD_GET_CHANNEL_AUTH_CAP, 2, 2, PRIV_NONE, get_auth_cap},
 	{NETFN_APP, CMD_GET_CHANNEL_CIPHER_SUITES, 3, 3, PRIV_NONE, get_cipher_suites},
 	{NETFN_APP, CMD_GET_SYSTEM_GUID, 0, 0, PRIV_NONE, get_system_guid},

@@ -14,6 +14,7 @@ struct bmc_req {
 	struct bmc_session *session;  /* NULL outside a session */
 	const uint8_t *data;
 	size_t len;
+	const struct bmc_peer *peer;  /* the remote end, NULL where there is none */
 };
 
 /* Writes the response data (after the completion code) to rsp and returns the

@@ -11,8 +11,8 @@ uint8_t bmc_ipmi_checksum(const uint8_t *p, size_t n)
 	return (uint8_t)-sum;
 }
 
-int bmc_msg_process(struct bmc *bmc, uint8_t channel, struct bmc_session *session, uint8_t priv,
-		    const uint8_t *buf, size_t len, struct bmc_writer *out)
+int bmc_msg_process(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, struct bmc_session *session,
+		    uint8_t priv, const uint8_t *buf, size_t len, struct bmc_writer *out)
 {
 	struct bmc_reader r;
 	if (len < BMC_MSG_MIN)
@@ -41,6 +41,7 @@ int bmc_msg_process(struct bmc *bmc, uint8_t channel, struct bmc_session *sessio
 		.session = session,
 		.data = data,
 		.len = len - BMC_MSG_MIN,
+		.peer = peer,
 	};
 	if (req.netfn & 1)
 		return -1; /* a response sent to us: nothing to answer */

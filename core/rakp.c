@@ -161,7 +161,8 @@ void bmc_rakp_open_session(struct bmc *bmc, uint8_t channel, const struct bmc_pe
 	s->integ_alg = integ;
 	s->conf_alg = conf;
 	s->max_priv_req = max_priv;
-	s->hash_len = (uint8_t)bmc_hash_len(auth_hash(auth));
+	/* Suite 0 (opt-in only) authenticates nothing: its RAKP messages carry no codes. */
+	s->hash_len = auth == AUTH_ALG_NONE ? 0 : (uint8_t)bmc_hash_len(auth_hash(auth));
 	s->icv_len = integ == INTEG_ALG_HMAC_SHA256_128 ? 16 : integ == INTEG_ALG_HMAC_SHA1_96 ? 12 : 0;
 
 	uint8_t out[36];
@@ -357,7 +358,7 @@ void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 	wr_u8(&w, RMCPP_OK);
 	wr_zero(&w, 2);
 	wr_u32le(&w, s->console_sid);
-	wr_bytes(&w, mac, h == BMC_HASH_SHA256 ? 16 : 12);
+	wr_bytes(&w, mac, s->auth_alg == AUTH_ALG_NONE ? 0 : h == BMC_HASH_SHA256 ? 16 : 12);
 
 	/* Sessions start at USER (or lower if that is all they may have), §13.14 / §22.18. */
 	s->priv = s->priv_limit < PRIV_USER ? s->priv_limit : PRIV_USER;

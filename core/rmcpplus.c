@@ -166,7 +166,7 @@ static void session_ipmi(struct bmc *bmc, struct bmc_session *s, const uint8_t *
 	uint8_t rsp[BMC_MAX_MSG];
 	struct bmc_writer w;
 	wr_init(&w, rsp, sizeof rsp);
-	if (bmc_msg_process(bmc, s->channel, s, s->priv, msg, len, &w) != 0) {
+	if (bmc_msg_process(bmc, s->channel, &s->peer, s, s->priv, msg, len, &w) != 0) {
 		bmc->stats.dropped_malformed++;
 		return;
 	}
@@ -222,7 +222,7 @@ static void sessionless_ipmi(struct bmc *bmc, uint8_t channel, const struct bmc_
 	uint8_t rsp[BMC_MAX_MSG];
 	struct bmc_writer w;
 	wr_init(&w, rsp, sizeof rsp);
-	if (bmc_msg_process(bmc, channel, NULL, PRIV_NONE, msg, len, &w) != 0) {
+	if (bmc_msg_process(bmc, channel, peer, NULL, PRIV_NONE, msg, len, &w) != 0) {
 		bmc->stats.dropped_malformed++;
 		return;
 	}
