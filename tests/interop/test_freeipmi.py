@@ -363,6 +363,23 @@ class Refusals(FreeipmiCase):
         # bmcd is still serving.
         self.assertEqual(fields(self.ok(self.fi(b, "bmc-info", "--get-device-id")))["Device ID"], "32")
 
+    # Bug for the lead (core/rakp.c): RAKP 1 naming an existing user with a role above
+    # the user's limit is answered with RAKP 2 status 0Ah, before any password check,
+    # while an unknown user gets a normal-looking RAKP 2 (status 00h, bogus HMAC). So
+    # without any password a peer learns which names exist: FreeIPMI prints "privilege
+    # level cannot be obtained for this user" for an existing operator asked at
+    # ADMINISTRATOR (right or wrong password) and "password invalid" for an unknown name.
+    @unittest.expectedFailure
+    def test_role_refusal_does_not_reveal_user_names(self):
+        b = self.start_bmcd()
+        self.add_user3(b)
+        existing = self.fi(b, "bmc-info", "--get-device-id", user=USER3_NAME, password="wrong-password",
+                           extra=["-l", "ADMIN"])
+        unknown = self.fi(b, "bmc-info", "--get-device-id", user="nosuchuser", password="wrong-password",
+                          extra=["-l", "ADMIN"])
+        self.assertNotEqual(existing.returncode, 0)
+        self.assertEqual(existing.stderr, unknown.stderr)
+
 
 class Persistence(FreeipmiCase):
     def test_user_survives_sigkill(self):
