@@ -23,12 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 READY_RE = re.compile(r"^bmcd\[\d+\]: \S+ info: ready:", re.M)
 PASSWORD_FILE = "initial-admin-password"
 
-__all__ = ["Bmcd", "BmcdError", "bmcd_path", "free_udp_port", "run", "run_bmcd", "ipmitool"]
+__all__ = ["Bmcd", "BmcdError", "bmcd_path", "free_udp_port", "run", "run_bmcd", "ipmitool", "freeipmi",
+           "sanitizer_errors", "BmcdTestCase"]
 
 
 class BmcdError(Exception):
@@ -76,14 +78,15 @@ class Bmcd:
       extra_config  INI text appended to the generated configuration file
       args          extra command-line arguments, after the fixture's own
       port          UDP port; default: a free one
+      host          IPv4 address to listen on (any 127.x.y.z is loopback on Linux)
     Attributes: host, port, tmpdir, state_dir, config_path, log_path, proc.
     Readiness is the "ready:" info line on stderr, so log_level must be info or debug.
     """
 
     def __init__(self, extra_config: str = "", args=(), port: int = None, log_level: str = "debug",
-                 start_timeout: float = 20.0):
-        self.host = "127.0.0.1"
-        self.port = port or free_udp_port()
+                 start_timeout: float = 20.0, host: str = "127.0.0.1"):
+        self.host = host
+        self.port = port or free_udp_port(host)
         self.extra_args = list(args)
         self.log_level = log_level
         self.start_timeout = start_timeout
@@ -218,3 +221,56 @@ def ipmitool(bmcd: Bmcd, *args, user: str = "admin", password: str = None, ciphe
     cmd = ["ipmitool", "-I", "lanplus", "-H", bmcd.host, "-p", str(bmcd.port), "-U", user, "-P", password,
            "-C", str(cipher), *extra, *args]
     return run(cmd, timeout=timeout)
+
+
+def freeipmi(bmcd: Bmcd, tool: str, *args, user: str = "admin", password: str = None, cipher=17,
+             driver: str = "LAN_2_0", extra=(), timeout: float = 30) -> subprocess.CompletedProcess:
+    """Runs a FreeIPMI tool, e.g. freeipmi(b, "bmc-info", "--get-device-id"), as
+    `tool -D driver -h host:port -u user -p password -I cipher *extra *args`.
+    driver None leaves FreeIPMI's default (IPMI 1.5); cipher None leaves its default
+    (suite 3); password defaults to bmcd.admin_password."""
+    if password is None:
+        password = bmcd.admin_password
+    cmd = [tool]
+    if driver is not None:
+        cmd += ["-D", driver]
+    cmd += ["-h", f"{bmcd.host}:{bmcd.port}", "-u", user, "-p", password]
+    if cipher is not None:
+        cmd += ["-I", str(cipher)]
+    return run([*cmd, *extra, *args], timeout=timeout)
+
+
+SANITIZER_MARKERS = ("runtime error", "AddressSanitizer", "LeakSanitizer")
+
+
+def sanitizer_errors(log: str) -> list:
+    """The lines of a bmcd log that report an ASan / UBSan / LSan finding."""
+    return [line for line in log.splitlines() if any(m in line for m in SANITIZER_MARKERS)]
+
+
+class BmcdTestCase(unittest.TestCase):
+    """A TestCase whose bmcd processes (from self.start_bmcd) are stopped after each
+    test; the test fails if a log shows a sanitizer finding."""
+
+    def setUp(self):
+        self._bmcds = []
+
+    def start_bmcd(self, **kwargs) -> Bmcd:
+        b = Bmcd(**kwargs)
+        self._bmcds.append(b)
+        b.start()
+        return b
+
+    def tearDown(self):
+        problems = []
+        for b in self._bmcds:
+            try:
+                if b.running():
+                    b.stop()
+            except BmcdError as e:
+                problems.append(str(e).splitlines()[0])
+            found = sanitizer_errors(b.full_log())
+            if found:
+                problems.append("sanitizer report in bmcd's log: " + found[0])
+            b.close(print_log=bool(problems))
+        self.assertEqual(problems, [])
