@@ -254,12 +254,9 @@ void bmc_rakp_1(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 	s->user_id = bmc_users_lookup(bmc, s->uname, ulen);
 	uint8_t lim = s->user_id ? user_limit(bmc, s->user_id, channel, s->suite) : 0;
 	s->user_valid = lim != 0;
-	if (s->user_valid && want > lim) {
-		/* The user exists but may not have this role: the spec's answer, §13.21. */
-		send_status(bmc, channel, peer, PAYLOAD_RAKP2, tag, RMCPP_UNAUTHORIZED_ROLE, s->console_sid);
-		bmc_session_close(bmc, s, "RAKP 1 role above the user's limit");
-		return;
-	}
+	/* A role above the user's limit is refused only in RAKP 4, once RAKP 3 has proven
+	 * the password: refusing here would tell anyone which names exist. */
+	s->role_denied = s->user_valid && want > lim;
 	s->priv_limit = want;
 	if (s->state == SESS_OPENED && bmc_random(bmc, s->rc, 16) != 0) {
 		bmc_session_close(bmc, s, "no randomness");
@@ -333,6 +330,13 @@ void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 		login_failed(bmc, s, "wrong password or unknown user");
 		send_status(bmc, channel, peer, PAYLOAD_RAKP4, tag, RMCPP_INVALID_ICV, s->console_sid);
 		bmc_session_close(bmc, s, "RAKP 3 refused");
+		return;
+	}
+	if (s->role_denied) {
+		bmc_wipe(key, sizeof key);
+		login_failed(bmc, s, "role above the user's privilege limit");
+		send_status(bmc, channel, peer, PAYLOAD_RAKP4, tag, RMCPP_UNAUTHORIZED_ROLE, s->console_sid);
+		bmc_session_close(bmc, s, "RAKP 3: unauthorized role");
 		return;
 	}
 	if (bmc_sessions_active(bmc) >= bmc->cfg.max_sessions) {

@@ -180,6 +180,16 @@ void bmc_sessions_tick(struct bmc *bmc)
 			bmc->stats.sessions_timed_out++;
 			bmc_session_close(bmc, s, "idle timeout");
 		} else if (in_setup(s) && now - s->opened_ms >= BMC_SETUP_TIMEOUT_MS) {
+			if (s->state == SESS_RAKP2 || (s->v15 && s->uname_len)) {
+				/* Consoles that find RAKP 2's HMAC wrong (wrong password, unknown
+				 * user) just stop: the abandoned set-up is the failure to audit. */
+				char peer[64], name[17];
+				bmc_peer_format(&s->peer, peer, sizeof peer);
+				bmc_printable(s->uname, s->uname_len, name);
+				bmc_logf(bmc, BMC_LOG_WARN, "audit: login failed for \"%s\" from %s: set-up abandoned",
+					 name, peer);
+				bmc->stats.login_failures++;
+			}
 			bmc_session_close(bmc, s, "set-up timed out");
 		}
 	}

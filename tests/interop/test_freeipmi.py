@@ -363,13 +363,8 @@ class Refusals(FreeipmiCase):
         # bmcd is still serving.
         self.assertEqual(fields(self.ok(self.fi(b, "bmc-info", "--get-device-id")))["Device ID"], "32")
 
-    # Bug for the lead (core/rakp.c): RAKP 1 naming an existing user with a role above
-    # the user's limit is answered with RAKP 2 status 0Ah, before any password check,
-    # while an unknown user gets a normal-looking RAKP 2 (status 00h, bogus HMAC). So
-    # without any password a peer learns which names exist: FreeIPMI prints "privilege
-    # level cannot be obtained for this user" for an existing operator asked at
-    # ADMINISTRATOR (right or wrong password) and "password invalid" for an unknown name.
-    @unittest.expectedFailure
+    # RAKP 1 naming an existing user with a role above the user's limit must not be
+    # refused before the password is proven, or a peer learns which names exist.
     def test_role_refusal_does_not_reveal_user_names(self):
         b = self.start_bmcd()
         self.add_user3(b)
@@ -379,6 +374,14 @@ class Refusals(FreeipmiCase):
                           extra=["-l", "ADMIN"])
         self.assertNotEqual(existing.returncode, 0)
         self.assertEqual(existing.stderr, unknown.stderr)
+        # With the right password the refusal comes after the proof (RAKP 4 status 0Ah,
+        # which FreeIPMI reports as "bad rmcpplus status code"), not as a bad password,
+        # and bmcd's audit line names the reason.
+        right = self.fi(b, "bmc-info", "--get-device-id", user=USER3_NAME, password=USER3_PW,
+                        extra=["-l", "ADMIN"])
+        self.assertNotEqual(right.returncode, 0)
+        self.assertNotIn("password invalid", right.stderr)
+        self.assertIn("role above the user's privilege limit", b.log())
 
 
 class Persistence(FreeipmiCase):

@@ -106,8 +106,14 @@ static void wrong_password_and_unknown_user_fail_alike(void **state)
 		assert_int_equal(f->c.last_status, RMCPP_INVALID_ICV);
 	}
 	assert_int_equal(rakp2_len[0], rakp2_len[1]);
+	/* a console that just stops after RAKP 2 is audited when its set-up expires */
+	lc_init(&f->c, f->bmc, &f->fp, 17, "nosuchuser", "x");
+	assert_int_equal(lc_open_session(&f->c, PRIV_ADMIN), 0);
+	assert_int_equal(lc_rakp1(&f->c, 0x14), -1);
+	f->fp.now_ms += BMC_SETUP_TIMEOUT_MS;
+	bmc_tick(f->bmc);
+	assert_int_equal(f->bmc->stats.login_failures, 3);
 	assert_int_equal(bmc_sessions_active(f->bmc), 0);
-	assert_int_equal(f->bmc->stats.login_failures, 2);
 	fx_free(f);
 }
 
@@ -199,8 +205,17 @@ static void privilege_limits(void **state)
 	/* make user 2 an operator on the LAN channel */
 	f->bmc->users[2].chan[1].priv = PRIV_OPERATOR;
 	assert_int_equal(lc_open_session(&f->c, PRIV_ADMIN), 0);
-	assert_int_equal(lc_rakp1(&f->c, 0x14), -1);
+	/* refused only after the password is proven, so names cannot be probed */
+	assert_int_equal(lc_rakp1(&f->c, 0x14), 0);
+	assert_int_equal(lc_rakp3(&f->c), -1);
 	assert_int_equal(f->c.last_status, RMCPP_UNAUTHORIZED_ROLE);
+	assert_int_equal(bmc_sessions_active(f->bmc), 0);
+	/* a wrong password at the same role fails as a wrong password */
+	lc_init(&f->c, f->bmc, &f->fp, 17, "admin", "wrong");
+	assert_int_equal(lc_open_session(&f->c, PRIV_ADMIN), 0);
+	assert_int_equal(lc_rakp1(&f->c, 0x14), -1);
+	assert_int_equal(lc_rakp3(&f->c), -1);
+	assert_int_equal(f->c.last_status, RMCPP_INVALID_ICV);
 
 	lc_init(&f->c, f->bmc, &f->fp, 17, "admin", "password");
 	assert_int_equal(lc_login(&f->c, PRIV_OPERATOR), 0);
