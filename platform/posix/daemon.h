@@ -20,6 +20,7 @@ struct daemon {
 	struct bmc_backend backend;
 	struct bmc_platform platform;
 	bool reset_pending; /* set by the core's reset op, acted on after the reply is sent */
+	enum bmc_reset_kind reset_kind; /* of the pending reset; cold wins over warm */
 };
 
 /* platform_ops.c: the struct bmc_platform whose ctx is d. */
@@ -30,7 +31,8 @@ void daemon_platform_init(struct daemon *d);
 int daemon_core_start(struct daemon *d);
 /* Closes the store; the core memory stays for a restart. */
 void daemon_core_stop(struct daemon *d);
-/* Re-initialises the core in place after a BMC reset request; sockets stay open. */
+/* Acts on a pending BMC reset: a cold one re-initialises the core in place (sessions
+ * end, sockets stay open); a warm one keeps the core as it is. */
 int daemon_core_reset(struct daemon *d);
 
 /* loop.c: runs until SIGTERM or SIGINT (returns 0) or a fatal error (returns -1). */

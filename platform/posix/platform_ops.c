@@ -52,6 +52,8 @@ static void p_reset(void *ctx, enum bmc_reset_kind kind)
 {
 	struct daemon *d = ctx;
 	log_info("BMC %s reset requested", kind == BMC_RESET_COLD ? "cold" : "warm");
+	if (!d->reset_pending || kind == BMC_RESET_COLD)
+		d->reset_kind = kind;
 	d->reset_pending = true;
 }
 

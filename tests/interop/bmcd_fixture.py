@@ -27,6 +27,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 READY_RE = re.compile(r"^bmcd\[\d+\]: \S+ info: ready:", re.M)
+SANITIZER_RE = re.compile(r"runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|MemorySanitizer")
 PASSWORD_FILE = "initial-admin-password"
 
 __all__ = ["Bmcd", "BmcdError", "bmcd_path", "free_udp_port", "run", "run_bmcd", "ipmitool", "freeipmi",
@@ -200,6 +201,12 @@ class Bmcd:
                 return f.read().decode(errors="replace")
         except FileNotFoundError:
             return ""
+
+    def sanitizer_reports(self) -> list:
+        """Lines of bmcd's stderr (across every start) that come from a sanitizer:
+        "runtime error" (UBSan) or an ASan/LSan report. A test should fail when this
+        is not empty."""
+        return [line for line in self.full_log().splitlines() if SANITIZER_RE.search(line)]
 
     @property
     def password_path(self) -> str:
