@@ -248,7 +248,7 @@ static uint8_t activate_session(struct bmc *bmc, const struct bmc_req *req, stru
 	uint8_t lim = bmc_users_priv(bmc, s->user_id, s->channel);
 	if (lim == PRIV_NO_ACCESS || want > lim || !(bmc->lan.auth_enables[want - 1] & (1u << authtype)))
 		return 0x86; /* requested maximum privilege exceeds user and/or channel limit */
-	if (bmc_sessions_active(bmc) >= bmc->cfg.max_sessions)
+	if (!bmc_session_make_room(bmc, &s->peer))
 		return 0x81; /* no session slot available */
 
 	uint32_t in_seq = 0;
@@ -258,6 +258,7 @@ static uint8_t activate_session(struct bmc *bmc, const struct bmc_req *req, stru
 	s->priv_limit = want;
 	s->priv = want < PRIV_USER ? want : PRIV_USER;
 	bmc_session_activate(bmc, s);
+	s->confirmed = true; /* Activate Session itself was authenticated */
 	s->in_seq_top = in_seq - 1;
 	s->in_seq_mask = 0xFFFFFFFFu; /* nothing before the first sequence number */
 	s->out_seq = out_seq;

@@ -145,7 +145,7 @@ void bmc_rakp_open_session(struct bmc *bmc, uint8_t channel, const struct bmc_pe
 		status = RMCPP_NO_RESOURCES;
 	else if (!(suite = bmc_suite_match(bmc, auth, integ, conf)))
 		status = RMCPP_NO_CIPHER_SUITE;
-	else if (bmc_sessions_active(bmc) >= bmc->cfg.max_sessions)
+	else if (!bmc_session_make_room(bmc, peer))
 		status = RMCPP_NO_RESOURCES;
 
 	struct bmc_session *s = NULL;
@@ -339,7 +339,7 @@ void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 		bmc_session_close(bmc, s, "RAKP 3: unauthorized role");
 		return;
 	}
-	if (bmc_sessions_active(bmc) >= bmc->cfg.max_sessions) {
+	if (!bmc_session_make_room(bmc, peer)) {
 		bmc_wipe(key, sizeof key);
 		send_status(bmc, channel, peer, PAYLOAD_RAKP4, tag, RMCPP_NO_RESOURCES, s->console_sid);
 		bmc_session_close(bmc, s, "session limit reached");

@@ -206,6 +206,7 @@ static void in_session(struct bmc *bmc, const struct bmc_peer *peer, const uint8
 		plen = (size_t)n;
 	}
 	s->last_ms = bmc_now(bmc);
+	s->confirmed = true;
 	switch (ptype & 0x3F) {
 	case PAYLOAD_IPMI:
 		session_ipmi(bmc, s, payload, plen);

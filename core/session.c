@@ -47,6 +47,23 @@ static bool in_setup(const struct bmc_session *s)
 	return s->state == SESS_OPENED || s->state == SESS_RAKP2;
 }
 
+/* A set-up the console gave up on after learning it had the wrong password (or the
+ * user does not exist), or an activated session that never sent an authenticated
+ * packet (wrong Kg): consoles just stop, so its end is the failure to audit. */
+static void end_unfinished(struct bmc *bmc, struct bmc_session *s, const char *why)
+{
+	bool attempt = s->state == SESS_RAKP2 || (s->v15 && s->state == SESS_OPENED && s->uname_len) ||
+		       (s->state == SESS_ACTIVE && !s->confirmed);
+	if (attempt) {
+		char peer[64], name[17];
+		bmc_peer_format(&s->peer, peer, sizeof peer);
+		bmc_printable(s->uname, s->uname_len, name);
+		bmc_logf(bmc, BMC_LOG_WARN, "audit: login failed for \"%s\" from %s: %s", name, peer, why);
+		bmc->stats.login_failures++;
+	}
+	bmc_session_close(bmc, s, why);
+}
+
 unsigned bmc_sessions_active(const struct bmc *bmc)
 {
 	unsigned n = 0;
@@ -90,7 +107,7 @@ struct bmc_session *bmc_session_alloc(struct bmc *bmc, const struct bmc_peer *pe
 {
 	uint64_t now = bmc_now(bmc);
 	unsigned from_peer = 0, setups = 0;
-	struct bmc_session *slot = NULL, *oldest = NULL;
+	struct bmc_session *slot = NULL, *oldest = NULL, *oldest_own = NULL;
 
 	for (unsigned i = 0; i < NSLOTS; i++) {
 		struct bmc_session *s = &bmc->sessions[i];
@@ -102,14 +119,20 @@ struct bmc_session *bmc_session_alloc(struct bmc *bmc, const struct bmc_peer *pe
 		if (!in_setup(s))
 			continue;
 		setups++;
-		if (bmc_peer_same_host(&s->peer, peer))
+		if (bmc_peer_same_host(&s->peer, peer)) {
 			from_peer++;
+			if (!oldest_own || s->opened_ms < oldest_own->opened_ms)
+				oldest_own = s;
+		}
 		if (!oldest || s->opened_ms < oldest->opened_ms)
 			oldest = s;
 	}
-	if (from_peer >= BMC_HALF_OPEN_PER_SOURCE)
-		return NULL;
-	if (setups >= BMC_MAX_HALF_OPEN || !slot) {
+	if (from_peer >= BMC_HALF_OPEN_PER_SOURCE) {
+		/* A source at its quota can only displace its own oldest set-up: a flood
+		 * costs nobody else anything, and abandoned logins do not lock a host out. */
+		end_unfinished(bmc, oldest_own, "set-up displaced by a newer one from the same host");
+		slot = oldest_own;
+	} else if (setups >= BMC_MAX_HALF_OPEN || !slot) {
 		/* Full: only a set-up that has had a fair chance to finish may be replaced. */
 		if (!oldest || now - oldest->opened_ms < 1000)
 			return NULL;
@@ -162,6 +185,23 @@ void bmc_session_close(struct bmc *bmc, struct bmc_session *s, const char *why)
 	s->state = SESS_FREE;
 }
 
+bool bmc_session_make_room(struct bmc *bmc, const struct bmc_peer *peer)
+{
+	if (bmc_sessions_active(bmc) < bmc->cfg.max_sessions)
+		return true;
+	struct bmc_session *victim = NULL;
+	for (unsigned i = 0; i < NSLOTS; i++) {
+		struct bmc_session *s = &bmc->sessions[i];
+		if (s->state == SESS_ACTIVE && !s->confirmed && bmc_peer_same_host(&s->peer, peer) &&
+		    (!victim || s->opened_ms < victim->opened_ms))
+			victim = s;
+	}
+	if (!victim)
+		return false;
+	end_unfinished(bmc, victim, "never used: displaced by a new login from the same host");
+	return true;
+}
+
 void bmc_sessions_close_all(struct bmc *bmc, const char *why)
 {
 	for (unsigned i = 0; i < NSLOTS; i++)
@@ -177,20 +217,12 @@ void bmc_sessions_tick(struct bmc *bmc)
 	for (unsigned i = 0; i < NSLOTS; i++) {
 		struct bmc_session *s = &bmc->sessions[i];
 		if (s->state == SESS_ACTIVE && now - s->last_ms >= idle_ms) {
+			/* A session that never sent an authenticated packet (wrong Kg, or a
+			 * console idle from the start) ends as a failed login. */
 			bmc->stats.sessions_timed_out++;
-			bmc_session_close(bmc, s, "idle timeout");
+			end_unfinished(bmc, s, "idle timeout");
 		} else if (in_setup(s) && now - s->opened_ms >= BMC_SETUP_TIMEOUT_MS) {
-			if (s->state == SESS_RAKP2 || (s->v15 && s->uname_len)) {
-				/* Consoles that find RAKP 2's HMAC wrong (wrong password, unknown
-				 * user) just stop: the abandoned set-up is the failure to audit. */
-				char peer[64], name[17];
-				bmc_peer_format(&s->peer, peer, sizeof peer);
-				bmc_printable(s->uname, s->uname_len, name);
-				bmc_logf(bmc, BMC_LOG_WARN, "audit: login failed for \"%s\" from %s: set-up abandoned",
-					 name, peer);
-				bmc->stats.login_failures++;
-			}
-			bmc_session_close(bmc, s, "set-up timed out");
+			end_unfinished(bmc, s, "set-up abandoned");
 		}
 	}
 }

@@ -21,6 +21,9 @@ struct bmc_session *bmc_session_by_handle(struct bmc *bmc, uint8_t handle);
 void bmc_session_activate(struct bmc *bmc, struct bmc_session *s);
 /* Ends a session (any state): audits active ones with the reason, wipes keys. */
 void bmc_session_close(struct bmc *bmc, struct bmc_session *s, const char *why);
+/* True when another session may become active: below the limit, or after ending an
+ * activated-but-never-used session (a failed two-key login) from the same host. */
+bool bmc_session_make_room(struct bmc *bmc, const struct bmc_peer *peer);
 /* Ends every session (cold reset). */
 void bmc_sessions_close_all(struct bmc *bmc, const char *why);
 unsigned bmc_sessions_active(const struct bmc *bmc);

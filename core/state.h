@@ -117,6 +117,7 @@ struct bmc_session {
 	bool close_after_reply;  /* Close Session: the reply still goes out under this session */
 	uint8_t hash_len;        /* 20 (SHA1) or 32 (SHA256): RAKP HMAC and key length */
 	uint8_t icv_len;         /* integrity check value length: 12 or 16; 0 without integrity */
+	bool confirmed;          /* an authenticated packet arrived after activation */
 	bool role_denied;        /* RAKP 1 asked for more than the user may have */
 	bool v15;                /* an IPMI 1.5 session (Get Session Challenge / Activate Session) */
 	uint8_t authtype15;      /* its authentication type (MD5) */

@@ -440,7 +440,6 @@ class Ipmi15Enabled(BmcdTestCase):
     # Capabilities (response byte 3, auth type support) offers no type (0x80 or 0x00,
     # expected MD5 = bit 2 set), so ipmitool -I lan says "Authentication type MD5 not
     # supported". docs/configuration.md promises Activate Session here.
-    @unittest.expectedFailure
     def test_ipmi15_login(self):
         self.make_user(6, "v15", "v15-password-16b", 4)
         r = run_lan15(self.bmc, "v15", "v15-password-16b")
@@ -502,12 +501,8 @@ class LoginFailures(BmcdTestCase):
         self.assertNotIn(self.BOB_PW, log)
         self.assertEqual(self.opened_lines("bob") + self.opened_lines("mallory") + self.opened_lines("carol"), [])
 
-    # BUG (lead: core/rakp.c / core/session.c): ipmitool 1.8.19 never sends RAKP 3 after
-    # a RAKP 2 whose HMAC it cannot verify, and bmcd only audits "login failed" on a
-    # RAKP 3; the abandoned set-up then expires after BMC_SETUP_TIMEOUT_MS (10 s)
-    # without any log line. Expected: a "login failed" audit line per attempt (at the
-    # latest when the abandoned set-up expires or is displaced).
-    @unittest.expectedFailure
+    # ipmitool 1.8.19 never sends RAKP 3 after a RAKP 2 whose HMAC it cannot verify:
+    # bmcd audits the abandoned set-up as a failed login when it expires (10 s).
     def test_failed_logins_are_audited(self):
         self.login_fails(user="bob", password=self.WRONG_PW)
         self.login_fails(user="mallory", password=self.WRONG_PW)
@@ -523,14 +518,8 @@ class LoginFailures(BmcdTestCase):
         self.assertRegex(log, r'login failed for "mallory" from 127\.0\.0\.1')
 
 
-    # BUG (lead: core/session.c bmc_session_alloc, core/rakp.c): each ipmitool login
-    # with a wrong password leaves a set-up in state RAKP2 that ipmitool abandoned;
-    # BMC_HALF_OPEN_PER_SOURCE (4) of them from one host make every Open Session from
-    # that host, the right password included, get status 0x01 "insufficient resources"
-    # until BMC_SETUP_TIMEOUT_MS (10 s) passes. Expected: a new Open Session from a
-    # source at its limit replaces that source's oldest abandoned RAKP2 set-up (only
-    # the source itself loses), auditing it as a failed login.
-    @unittest.expectedFailure
+    # Each wrong-password login leaves an abandoned set-up; a source at its quota of
+    # set-ups displaces its own oldest one, so the right password still gets in.
     def test_wrong_passwords_do_not_lock_out_the_host(self):
         for _ in range(4):
             self.login_fails(user="bob", password=self.WRONG_PW)
@@ -598,15 +587,9 @@ class BmcKey(BmcdTestCase):
 class BmcKeyFailureHoldsNoSession(BmcdTestCase):
     config = f"[lan]\nkg = {KG_TEXT}\nmax_sessions = 1\n"
 
-    # BUG (lead: core/rakp.c / core/session.c): with the right password but no (or a
-    # wrong) Kg, RAKP 3 verifies (it is keyed by the password), so bmcd activates the
-    # session and logs "session N opened"; only ipmitool notices, from RAKP 4's ICV,
-    # and gives up without a word. The never-used session then holds a slot for
-    # session_timeout (60 s): with max_sessions = 1 the correct login below gets
-    # "insufficient resources". Expected: a session that never receives an
-    # authenticated packet is not counted as established (expires like a set-up and
-    # is audited as a failed login).
-    @unittest.expectedFailure
+    # With the right password but no (or a wrong) Kg, RAKP 3 verifies and the session
+    # activates, but the console cannot use it. Such a never-used session gives way to
+    # a new login from the same host instead of holding the only slot.
     def test_failed_kg_login_holds_no_slot(self):
         self.login_fails()
         self.assertEqual(fields(self.ok("mc", "info", extra=("-k", KG_TEXT)))["IPMI Version"], "2.0")

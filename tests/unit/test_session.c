@@ -264,26 +264,73 @@ static void setup_is_bound_to_its_source(void **state)
 	fx_free(f);
 }
 
+static unsigned setups_from(struct bmc *bmc, uint8_t last_octet)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < BMC_MAX_SESSIONS + BMC_MAX_HALF_OPEN; i++) {
+		const struct bmc_session *s = &bmc->sessions[i];
+		n += (s->state == SESS_OPENED || s->state == SESS_RAKP2) && s->peer.addr[3] == last_octet;
+	}
+	return n;
+}
+
 static void half_open_quota_per_source(void **state)
 {
 	(void)state;
 	struct fixture *f = fx_new(NULL);
+	struct lc first;
 	for (int i = 0; i < BMC_HALF_OPEN_PER_SOURCE; i++) {
 		f->c.peer.port = (uint16_t)(45000 + i);
 		assert_int_equal(lc_open_session(&f->c, PRIV_ADMIN), 0);
+		if (i == 0)
+			first = f->c;
 	}
+	assert_int_equal(setups_from(f->bmc, 1), BMC_HALF_OPEN_PER_SOURCE);
+	/* one more from the same host displaces that host's oldest set-up, nobody else's */
 	f->c.peer.port = 46000;
-	assert_int_equal(lc_open_session(&f->c, PRIV_ADMIN), -1);
-	assert_int_equal(f->c.last_status, RMCPP_NO_RESOURCES);
-	/* another source still gets in, and all the way */
+	assert_int_equal(lc_open_session(&f->c, PRIV_ADMIN), 0);
+	assert_int_equal(setups_from(f->bmc, 1), BMC_HALF_OPEN_PER_SOURCE);
+	assert_int_equal(lc_rakp1(&first, 0x14), -1);
+	assert_int_equal(lc_rakp1(&f->c, 0x14), 0);
+	assert_int_equal(lc_rakp3(&f->c), 0);
+	/* another source is unaffected and gets in all the way */
 	lc_init(&f->c, f->bmc, &f->fp, 17, "admin", "password");
 	f->c.peer.addr[3] = 9;
 	assert_int_equal(lc_login(&f->c, PRIV_ADMIN), 0);
 	/* stale set-ups expire */
 	f->fp.now_ms += BMC_SETUP_TIMEOUT_MS;
 	bmc_tick(f->bmc);
-	lc_init(&f->c, f->bmc, &f->fp, 17, "admin", "password");
+	assert_int_equal(setups_from(f->bmc, 1), 0);
+	fx_free(f);
+}
+
+static void never_used_session_gives_way_to_a_new_login(void **state)
+{
+	(void)state;
+	struct bmc_config cfg;
+	bmc_config_defaults(&cfg);
+	cfg.max_sessions = 1;
+	memcpy(cfg.kg, "0123456789abcdefghij", 20);
+	struct fixture *f = fx_new(&cfg);
+	/* without Kg: RAKP 3 verifies, RAKP 4 does not for the console, which gives up */
 	assert_int_equal(lc_open_session(&f->c, PRIV_ADMIN), 0);
+	assert_int_equal(lc_rakp1(&f->c, 0x14), 0);
+	assert_int_equal(lc_rakp3(&f->c), -1);
+	assert_int_equal(bmc_sessions_active(f->bmc), 1);
+	/* the right login from the same host takes the slot */
+	lc_init(&f->c, f->bmc, &f->fp, 17, "admin", "password");
+	memcpy(f->c.kg, "0123456789abcdefghij", 20);
+	f->c.kg_set = true;
+	f->c.peer.port = 40001;
+	assert_int_equal(lc_login(&f->c, PRIV_ADMIN), 0);
+	assert_int_equal(f->bmc->stats.login_failures, 1);
+	/* a used session is never displaced */
+	lc_init(&f->c, f->bmc, &f->fp, 17, "admin", "password");
+	f->c.peer.port = 40002;
+	memcpy(f->c.kg, "0123456789abcdefghij", 20);
+	f->c.kg_set = true;
+	assert_int_equal(lc_open_session(&f->c, PRIV_ADMIN), -1);
+	assert_int_equal(f->c.last_status, RMCPP_NO_RESOURCES);
 	fx_free(f);
 }
 
@@ -372,6 +419,7 @@ int main(void)
 		cmocka_unit_test(setup_is_bound_to_its_source),
 		cmocka_unit_test(half_open_quota_per_source),
 		cmocka_unit_test(two_key_login_with_kg),
+		cmocka_unit_test(never_used_session_gives_way_to_a_new_login),
 		cmocka_unit_test(presession_commands),
 		cmocka_unit_test(asf_presence_ping),
 	};
