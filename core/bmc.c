@@ -4,6 +4,10 @@
 #include <string.h>
 
 #include "bmc/store.h"
+#include "chassis.h"
+#include "fru.h"
+#include "sel.h"
+#include "sensor.h"
 #include "channels.h"
 #include "lanparm.h"
 #include "session.h"
@@ -103,6 +107,10 @@ int bmc_init(struct bmc *bmc, const struct bmc_platform *platform, const struct 
 	bmc_users_defaults(bmc);
 	bmc_channels_defaults(bmc);
 	bmc_lanparm_defaults(bmc);
+	bmc_sel_init(bmc);
+	bmc_sensors_init(bmc);
+	bmc_fru_init(bmc);
+	bmc_chassis_init(bmc);
 	bmc->next_handle = 1;
 	return 0;
 }
@@ -138,6 +146,19 @@ void bmc_store_apply(struct bmc *bmc, uint16_t type, uint16_t key, const void *v
 			rc = -1;
 		}
 		break;
+	case STORE_SEL:
+	case STORE_SEL_META:
+		rc = bmc_sel_apply(bmc, type, key, value, len);
+		break;
+	case STORE_SENSOR:
+		rc = bmc_sensors_apply(bmc, type, key, value, len);
+		break;
+	case STORE_FRU:
+		rc = bmc_fru_apply(bmc, type, key, value, len);
+		break;
+	case STORE_CHASSIS:
+		rc = bmc_chassis_apply(bmc, type, key, value, len);
+		break;
 	default:
 		rc = -1;
 		break;
@@ -161,6 +182,8 @@ int bmc_start(struct bmc *bmc)
 		if (bmc_persist(bmc, STORE_IDENTITY, 0, bmc->system_guid, 16) != 0)
 			return -1;
 	}
+	if (bmc_sensors_start(bmc) != 0 || bmc_fru_start(bmc) != 0 || bmc_chassis_start(bmc) != 0)
+		return -1;
 	bmc->started = true;
 	return 0;
 }
@@ -207,7 +230,11 @@ void bmc_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, co
 
 void bmc_tick(struct bmc *bmc)
 {
+	if (!bmc->started)
+		return;
 	bmc_sessions_tick(bmc);
+	bmc_sensors_tick(bmc);
+	bmc_chassis_tick(bmc);
 }
 
 void bmc_get_stats(const struct bmc *bmc, struct bmc_stats *out)

@@ -36,6 +36,11 @@ extern const struct bmc_cmd bmc_cmds_user[];
 extern const struct bmc_cmd bmc_cmds_channel[];
 extern const struct bmc_cmd bmc_cmds_session[];
 extern const struct bmc_cmd bmc_cmds_transport[];
+extern const struct bmc_cmd bmc_cmds_sel[];
+extern const struct bmc_cmd bmc_cmds_sdr[];
+extern const struct bmc_cmd bmc_cmds_sensor[];
+extern const struct bmc_cmd bmc_cmds_fru[];
+extern const struct bmc_cmd bmc_cmds_chassis[];
 
 /* Finds the command, checks length and privilege, runs it. Returns the completion code;
  * rsp then holds the response data (empty unless CC_OK). */

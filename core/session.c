@@ -226,3 +226,38 @@ void bmc_sessions_tick(struct bmc *bmc)
 		}
 	}
 }
+
+unsigned bmc_session_list(const struct bmc *bmc, struct bmc_session_info *out, unsigned max)
+{
+	uint64_t now = bmc->plat.now_ms(bmc->plat.ctx);
+	unsigned n = 0;
+	for (unsigned i = 0; i < NSLOTS; i++) {
+		const struct bmc_session *s = &bmc->sessions[i];
+		if (s->state != SESS_ACTIVE)
+			continue;
+		if (n < max) {
+			struct bmc_session_info *o = &out[n];
+			memset(o, 0, sizeof *o);
+			o->handle = s->handle;
+			o->user_id = s->user_id;
+			bmc_printable(s->uname, s->uname_len, o->user);
+			o->priv = s->priv;
+			o->channel = s->channel;
+			o->ipmi15 = s->v15;
+			o->peer = s->peer;
+			o->age_s = (uint32_t)((now - s->opened_ms) / 1000);
+			o->idle_s = (uint32_t)((now - s->last_ms) / 1000);
+		}
+		n++;
+	}
+	return n;
+}
+
+int bmc_session_end(struct bmc *bmc, uint8_t handle)
+{
+	struct bmc_session *s = bmc_session_by_handle(bmc, handle);
+	if (!s)
+		return -1;
+	bmc_session_close(bmc, s, "ended by the local administrator");
+	return 0;
+}

@@ -10,6 +10,10 @@
 #include "bmc/buf.h"
 #include "bmc/crypto.h"
 #include "bmc/wire.h"
+#include "chassis.h"
+#include "fru.h"
+#include "sel.h"
+#include "sensor.h"
 
 /* User IDs 1..BMC_MAX_USERS; id 1 is the null user (IPMI 2.0 §6.9.1). */
 #define BMC_MAX_USERS 16
@@ -140,6 +144,10 @@ struct bmc {
 	struct bmc_session sessions[BMC_MAX_SESSIONS + BMC_MAX_HALF_OPEN];
 	uint8_t next_handle;
 	struct bmc_stats stats;
+	struct bmc_sel sel;
+	struct bmc_sensors sensors;
+	struct bmc_fru fru;
+	struct bmc_chassis chassis;
 };
 
 /* core/bmc.c helpers used across the core */

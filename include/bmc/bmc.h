@@ -66,6 +66,38 @@ void bmc_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, co
 /* Runs timers; call at least once a second. */
 void bmc_tick(struct bmc *bmc);
 
+/* What the port's control interface (bmcctl) can do. */
+
+/* Sensors, named by their SDR ID string: the index, or -1. */
+int bmc_sensor_lookup(const struct bmc *bmc, const char *id);
+/* Re-reads sensor `index` (every sensor when -1) and raises its events now. */
+void bmc_sensor_refresh(struct bmc *bmc, int index);
+/* SEL: adds a 16-byte record (record id and, for timestamped types, the time stamp
+ * are filled in); durable on return. Returns the record id, or negative. */
+int bmc_sel_add_record(struct bmc *bmc, const uint8_t rec[16]);
+unsigned bmc_sel_entries(const struct bmc *bmc);
+/* The nth entry (0 = oldest). Returns 0, or negative past the end. */
+int bmc_sel_entry(const struct bmc *bmc, unsigned nth, uint8_t rec[16]);
+int bmc_sel_clear_all(struct bmc *bmc);
+/* Performs a chassis action as Chassis Control would (restart cause, events). */
+int bmc_chassis_do(struct bmc *bmc, enum bmc_chassis_action action);
+
+struct bmc_session_info {
+	uint8_t handle;
+	uint8_t user_id;
+	char user[17];
+	uint8_t priv;
+	uint8_t channel;
+	bool ipmi15;
+	struct bmc_peer peer;
+	uint32_t age_s;
+	uint32_t idle_s;
+};
+/* Fills out[] with up to max active sessions; returns how many there are in all. */
+unsigned bmc_session_list(const struct bmc *bmc, struct bmc_session_info *out, unsigned max);
+/* Ends the active session with this handle (audited). Returns 0, or -1 if none. */
+int bmc_session_end(struct bmc *bmc, uint8_t handle);
+
 /* Counters for logging and tests. */
 struct bmc_stats {
 	uint64_t rx, tx, dropped_malformed, dropped_auth, dropped_replay, sessions_opened, sessions_closed,

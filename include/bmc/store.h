@@ -17,6 +17,11 @@ enum bmc_store_type {
 	STORE_CHANNEL_ACCESS = 3, /* key: channel; value: core/channels.c encoding */
 	STORE_LANPARM = 4,        /* key: channel << 8 | parameter; value: parameter data */
 	STORE_KG = 5,             /* key: channel; value: BMC key Kg (20) */
+	STORE_SEL = 16,           /* key: record id; value: the 16-byte SEL record */
+	STORE_SEL_META = 17,      /* SEL bookkeeping (core/sel.c) */
+	STORE_SENSOR = 18,        /* key: sensor index; thresholds, hysteresis, enables */
+	STORE_FRU = 19,           /* key: FRU device id; value: the FRU image */
+	STORE_CHASSIS = 20,       /* key: item (core/chassis.c): boot options, restore policy, POH */
 };
 
 #define BMC_STORE_HDR 12u

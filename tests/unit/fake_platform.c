@@ -117,6 +117,12 @@ void fake_replay(const struct fake_platform *fp, struct bmc *bmc)
 
 struct bmc *fake_bmc_new(struct fake_platform *fp, const struct bmc_config *cfg, bool provision)
 {
+	return fake_bmc_new_with(fp, cfg, NULL, provision);
+}
+
+struct bmc *fake_bmc_new_with(struct fake_platform *fp, const struct bmc_config *cfg,
+			      const struct bmc_backend *backend, bool provision)
+{
 	static struct bmc_platform plat;
 	struct bmc_config def;
 	fake_platform_init(fp, &plat);
@@ -127,8 +133,8 @@ struct bmc *fake_bmc_new(struct fake_platform *fp, const struct bmc_config *cfg,
 	struct bmc *bmc = calloc(1, bmc_size());
 	if (!bmc)
 		abort();
-	struct bmc_backend be = {0};
-	if (bmc_init(bmc, &plat, &be, cfg) != 0 || bmc_start(bmc) != 0)
+	struct bmc_backend none = {0};
+	if (bmc_init(bmc, &plat, backend ? backend : &none, cfg) != 0 || bmc_start(bmc) != 0)
 		abort();
 	if (provision && bmc_provision_admin(bmc, "admin", "password") != 0)
 		abort();

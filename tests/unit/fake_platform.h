@@ -38,5 +38,8 @@ void fake_replay(const struct fake_platform *fp, struct bmc *bmc);
 /* A bmc on the heap, initialised with cfg (defaults when NULL), started, and with user 2
  * "admin"/"password" provisioned when provision is true. */
 struct bmc *fake_bmc_new(struct fake_platform *fp, const struct bmc_config *cfg, bool provision);
+/* The same with a backend (copied); NULL backend = none. */
+struct bmc *fake_bmc_new_with(struct fake_platform *fp, const struct bmc_config *cfg,
+			      const struct bmc_backend *be, bool provision);
 
 #endif

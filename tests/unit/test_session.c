@@ -403,6 +403,27 @@ static void asf_presence_ping(void **state)
 	fx_free(f);
 }
 
+static void local_session_list_and_end(void **state)
+{
+	(void)state;
+	struct fixture *f = fx_new(NULL);
+	assert_int_equal(lc_login(&f->c, PRIV_ADMIN), 0);
+	f->fp.now_ms += 3000;
+	struct bmc_session_info info[4];
+	assert_int_equal(bmc_session_list(f->bmc, info, 4), 1);
+	assert_string_equal(info[0].user, "admin");
+	assert_int_equal(info[0].priv, PRIV_ADMIN);
+	assert_int_equal(info[0].peer.port, 40000);
+	assert_int_equal(info[0].age_s, 3);
+	assert_int_equal(bmc_session_end(f->bmc, (uint8_t)(info[0].handle + 1)), -1);
+	assert_int_equal(bmc_session_end(f->bmc, info[0].handle), 0);
+	assert_int_equal(bmc_session_list(f->bmc, info, 4), 0);
+	uint8_t cc, rsp[8], idx = 0;
+	size_t n;
+	assert_int_equal(lc_cmd(&f->c, NETFN_APP, CMD_GET_SESSION_INFO, &idx, 1, &cc, rsp, &n), -1);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +443,7 @@ int main(void)
 		cmocka_unit_test(never_used_session_gives_way_to_a_new_login),
 		cmocka_unit_test(presession_commands),
 		cmocka_unit_test(asf_presence_ping),
+		cmocka_unit_test(local_session_list_and_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

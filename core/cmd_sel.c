@@ -1,0 +1,6 @@
+/* STUB: to be written. */
+#include "dispatch.h"
+
+const struct bmc_cmd bmc_cmds_sel[] = {
+	{0},
+};
