@@ -45,12 +45,23 @@ static void f_log(void *ctx, enum bmc_log_level level, const char *msg)
 		fprintf(stderr, "[bmc %d] %s\n", (int)level, msg);
 }
 
+/* Record values live in a static arena: tests create many platforms and free none of
+ * them explicitly. 64 MiB of zero pages cost nothing until touched. */
+static uint8_t *arena_alloc(size_t n)
+{
+	static uint8_t arena[64u << 20];
+	static size_t used;
+	if (n > sizeof arena - used)
+		return NULL;
+	uint8_t *p = arena + used;
+	used += (n + 15) & ~(size_t)15;
+	return p;
+}
+
 static int f_store_put(void *ctx, uint16_t type, uint16_t key, const void *data, size_t len)
 {
 	struct fake_platform *fp = ctx;
 	if (fp->store_fail)
-		return -1;
-	if (len > sizeof fp->recs[0].value)
 		return -1;
 	struct fake_rec *free_slot = NULL;
 	for (unsigned i = 0; i < FAKE_MAX_RECS; i++) {
@@ -68,11 +79,18 @@ static int f_store_put(void *ctx, uint16_t type, uint16_t key, const void *data,
 		free_slot->used = false;
 		return 0;
 	}
+	if (free_slot->cap < len) {
+		free_slot->value = arena_alloc(len);
+		free_slot->cap = free_slot->value ? len : 0;
+		if (!free_slot->value)
+			return -1;
+	}
 	free_slot->used = true;
 	free_slot->type = type;
 	free_slot->key = key;
 	memcpy(free_slot->value, data, len);
 	free_slot->len = len;
+	free_slot->seq = ++fp->seq;
 	return 0;
 }
 
@@ -108,11 +126,22 @@ const uint8_t *fake_last_sent(const struct fake_platform *fp, size_t *len)
 	return fp->sent[slot];
 }
 
+static int by_seq(const void *a, const void *b)
+{
+	const struct fake_rec *x = *(const struct fake_rec *const *)a, *y = *(const struct fake_rec *const *)b;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 void fake_replay(const struct fake_platform *fp, struct bmc *bmc)
 {
+	static const struct fake_rec *order[FAKE_MAX_RECS];
+	unsigned n = 0;
 	for (unsigned i = 0; i < FAKE_MAX_RECS; i++)
 		if (fp->recs[i].used)
-			bmc_store_apply(bmc, fp->recs[i].type, fp->recs[i].key, fp->recs[i].value, fp->recs[i].len);
+			order[n++] = &fp->recs[i];
+	qsort(order, n, sizeof order[0], by_seq);
+	for (unsigned i = 0; i < n; i++)
+		bmc_store_apply(bmc, order[i]->type, order[i]->key, order[i]->value, order[i]->len);
 }
 
 struct bmc *fake_bmc_new(struct fake_platform *fp, const struct bmc_config *cfg, bool provision)

@@ -7,12 +7,14 @@
 #include "bmc/platform.h"
 
 #define FAKE_MAX_SENT 8
-#define FAKE_MAX_RECS 256
+#define FAKE_MAX_RECS 8192
 
 struct fake_rec {
 	uint16_t type, key;
-	uint8_t value[512];
+	uint8_t *value; /* from a static arena: never freed, never reported as a leak */
+	size_t cap;
 	size_t len;
+	uint32_t seq; /* order of the last write: replay follows it, like the file store */
 	bool used;
 };
 
@@ -24,6 +26,7 @@ struct fake_platform {
 	uint8_t sent[FAKE_MAX_SENT][1024];
 	size_t sent_len[FAKE_MAX_SENT];
 	unsigned nrecs;
+	uint32_t seq;
 	struct fake_rec recs[FAKE_MAX_RECS];
 	bool quiet;              /* suppress log output */
 	int resets;
