@@ -77,17 +77,23 @@ void bmc_rakp4_icv(enum bmc_hash h, const uint8_t *sik, const uint8_t rm[16], ui
 	bmc_hmacv(h, sik, bmc_hash_len(h), v, 3, out);
 }
 
-/* Open Session Response / RAKP 2 / RAKP 4 error form: tag, status, reserved, console id. */
+/* The start every RAKP 2 / RAKP 4 reply shares (and the whole of an Open Session
+ * Response or RAKP reply that reports an error): tag, status, reserved, console id. */
+static void reply_header(struct bmc_writer *w, uint8_t tag, uint8_t status, uint32_t console_sid)
+{
+	wr_u8(w, tag);
+	wr_u8(w, status);
+	wr_zero(w, 2);
+	wr_u32le(w, console_sid);
+}
+
 static void send_status(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, uint8_t ptype, uint8_t tag,
 			uint8_t status, uint32_t console_sid)
 {
 	uint8_t out[8];
 	struct bmc_writer w;
 	wr_init(&w, out, sizeof out);
-	wr_u8(&w, tag);
-	wr_u8(&w, status);
-	wr_zero(&w, 2);
-	wr_u32le(&w, console_sid);
+	reply_header(&w, tag, status, console_sid);
 	bmc_rmcpplus_send_plain(bmc, channel, peer, ptype, out, wr_len(&w));
 }
 
@@ -272,10 +278,7 @@ void bmc_rakp_1(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 	uint8_t out[8 + 16 + 16 + BMC_HASH_MAX];
 	struct bmc_writer w;
 	wr_init(&w, out, sizeof out);
-	wr_u8(&w, tag);
-	wr_u8(&w, RMCPP_OK);
-	wr_zero(&w, 2);
-	wr_u32le(&w, s->console_sid);
+	reply_header(&w, tag, RMCPP_OK, s->console_sid);
 	wr_bytes(&w, s->rc, 16);
 	wr_bytes(&w, bmc->system_guid, 16);
 	wr_bytes(&w, mac, s->hash_len);
@@ -358,10 +361,7 @@ void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 	uint8_t out[8 + 16];
 	struct bmc_writer w;
 	wr_init(&w, out, sizeof out);
-	wr_u8(&w, tag);
-	wr_u8(&w, RMCPP_OK);
-	wr_zero(&w, 2);
-	wr_u32le(&w, s->console_sid);
+	reply_header(&w, tag, RMCPP_OK, s->console_sid);
 	wr_bytes(&w, mac, s->auth_alg == AUTH_ALG_NONE ? 0 : h == BMC_HASH_SHA256 ? 16 : 12);
 
 	/* Sessions start at USER (or lower if that is all they may have), §13.14 / §22.18. */

@@ -165,7 +165,7 @@ int lc_rakp3(struct lc *c)
 	return memcmp(mac, r + 8, icv) ? -1 : 0;
 }
 
-static size_t ipmi_msg(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *m)
+size_t lc_msg(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *m)
 {
 	m[0] = 0x20;
 	m[1] = (uint8_t)(netfn << 2);
@@ -188,7 +188,7 @@ size_t lc_build(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, s
 	uint8_t msg[300];
 	if (len > 256)
 		return 0;
-	size_t mlen = ipmi_msg(c, netfn, cmd, data, len, msg);
+	size_t mlen = lc_msg(c, netfn, cmd, data, len, msg);
 	return lc_wrap(c, msg, mlen, out, cap);
 }
 
@@ -286,7 +286,7 @@ int lc_cmd15(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size
 	     uint8_t *rsp, size_t *rsp_len)
 {
 	uint8_t pkt[300] = {6, 0, 0xFF, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-	size_t mlen = ipmi_msg(c, netfn, cmd, data, len, pkt + 14), rlen;
+	size_t mlen = lc_msg(c, netfn, cmd, data, len, pkt + 14), rlen;
 	pkt[13] = (uint8_t)mlen;
 	const uint8_t *r = lc_xfer(c, pkt, 14 + mlen, &rlen);
 	if (!r || rlen < 14 || r[4] != 0 || (size_t)r[13] + 14 != rlen)

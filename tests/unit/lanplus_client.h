@@ -39,6 +39,8 @@ int lc_open_session(struct lc *c, uint8_t max_priv);
 int lc_rakp1(struct lc *c, uint8_t role);  /* verifies RAKP 2's HMAC with the password */
 int lc_rakp3(struct lc *c);                /* verifies RAKP 4 and derives the keys */
 int lc_login(struct lc *c, uint8_t priv);  /* all of the above + Set Session Privilege */
+/* Builds a bare IPMI request message (addresses, checksums, the client's rqSeq). */
+size_t lc_msg(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *out);
 /* Builds an in-session request into out (also kept in c->last). */
 size_t lc_build(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *out,
 		size_t cap);

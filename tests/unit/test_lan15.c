@@ -17,26 +17,13 @@ struct c15 {
 	struct lc c; /* peer, bmc, fake platform */
 	uint8_t key[16];
 	uint32_t sid, seq;
-	uint8_t rq_seq;
 };
 
 static size_t build15(struct c15 *k, uint32_t sid, uint32_t seq, bool auth, uint8_t netfn, uint8_t cmd,
 		      const uint8_t *data, size_t len, uint8_t *out)
 {
 	uint8_t m[64];
-	m[0] = 0x20;
-	m[1] = (uint8_t)(netfn << 2);
-	m[2] = (uint8_t)-(m[0] + m[1]);
-	m[3] = 0x81;
-	m[4] = (uint8_t)(++k->rq_seq << 2);
-	m[5] = cmd;
-	if (len)
-		memcpy(m + 6, data, len);
-	uint8_t sum = 0;
-	for (size_t i = 3; i < 6 + len; i++)
-		sum = (uint8_t)(sum + m[i]);
-	m[6 + len] = (uint8_t)-sum;
-	size_t mlen = 7 + len, n = 0;
+	size_t mlen = lc_msg(&k->c, netfn, cmd, data, len, m), n = 0;
 	const uint8_t h[] = {6, 0, 0xFF, 7, auth ? AUTHTYPE_MD5 : AUTHTYPE_NONE};
 	memcpy(out, h, 5);
 	n = 5;
