@@ -642,6 +642,10 @@ class Resets(BmcdTestCase):
             self.assertIn("Sent cold reset command to MC", self.ok("mc", "reset", "cold"))
             self.assertLess(time.monotonic() - start, 5)
             self.assertTrue(self.bmc.running())
+            # The reset happens after the reply has left: give the loop a moment.
+            deadline = time.monotonic() + 3
+            while "BMC reset: core re-initialised" not in self.bmc.log() and time.monotonic() < deadline:
+                time.sleep(0.05)
             self.assertIn("BMC reset: core re-initialised", self.bmc.log())
             # A new session works, the held one is gone, stored state is back.
             f = fields(self.ok("session", "info", "active"))
