@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
 cmake --preset default >/dev/null
-cmake --build build/default -j"$(nproc)" --target bmcd
+cmake --build build/default -j"$(nproc)" --target bmcd bmcctl
 STATE=./bmcd-state
 cat <<MSG
 bmcd: starting on 127.0.0.1:623 with state in $STATE (Ctrl-C stops it).

@@ -1,52 +1,89 @@
-/* The simulated server's power state. Sensors arrive with issue 4. */
-#include "sim.h"
+/* The simulated server's entry points: set-up, the clock, and the struct bmc_backend
+ * glue that the core calls. */
+#include <string.h>
 
-static int sim_power_get(void *ctx, bool *on)
+#include "sim_internal.h"
+
+static int be_power_get(void *ctx, bool *on)
 {
-	*on = ((struct sim *)ctx)->power_on;
+	*on = sim_power_is_on(ctx);
 	return 0;
 }
 
-/* Minimal chassis for the chassis/watchdog interop tests (issue 4 rewrites the sim):
- * power is a flag; a cycle is off then on, a reset leaves the system on. */
-static int sim_chassis_control(void *ctx, enum bmc_chassis_action action)
+static int be_chassis_control(void *ctx, enum bmc_chassis_action action)
 {
-	struct sim *sim = ctx;
-	switch (action) {
-	case BMC_CHASSIS_POWER_OFF:
-	case BMC_CHASSIS_SOFT_OFF:
-		sim->power_on = false;
-		return 0;
-	case BMC_CHASSIS_POWER_ON:
-	case BMC_CHASSIS_POWER_CYCLE:
-	case BMC_CHASSIS_HARD_RESET:
-		sim->power_on = true;
-		return 0;
-	case BMC_CHASSIS_DIAG_INTERRUPT:
-		return 0;
+	return sim_chassis_control(ctx, action);
+}
+
+static int be_identify(void *ctx, uint8_t seconds, bool force)
+{
+	return sim_identify(ctx, seconds, force);
+}
+
+static int be_pretimeout(void *ctx, uint8_t kind)
+{
+	return sim_pretimeout(ctx, kind);
+}
+
+static unsigned be_sensor_count(void *ctx)
+{
+	return ((const struct sim *)ctx)->count;
+}
+
+static int be_sensor_describe(void *ctx, unsigned index, struct bmc_sensor_desc *out)
+{
+	const struct sim *sim = ctx;
+	if (index >= sim->count)
+		return -1;
+	*out = sim->desc[index];
+	return 0;
+}
+
+static int be_sensor_read(void *ctx, unsigned index, uint8_t *raw, uint16_t *states)
+{
+	return sim_sensor_read(ctx, index, raw, states);
+}
+
+static int be_fru_info(void *ctx, struct bmc_fru_info *out)
+{
+	sim_fru_fill(ctx, out);
+	return 0;
+}
+
+void sim_init(struct sim *sim, const struct sim_config *cfg, struct bmc_backend *be)
+{
+	memset(sim, 0, sizeof *sim);
+	sim->cfg = *cfg;
+	sim->prng = 0x5EED0000ull ^ (uint64_t)cfg->seed << 20;
+	sim_power_init(sim);
+	sim_sensors_init(sim);
+	*be = (struct bmc_backend){
+		.ctx = sim,
+		.power_get = be_power_get,
+		.chassis_control = be_chassis_control,
+		.identify = be_identify,
+		.pretimeout_interrupt = be_pretimeout,
+		.sensor_count = be_sensor_count,
+		.sensor_describe = be_sensor_describe,
+		.sensor_read = be_sensor_read,
+		.fru_info = be_fru_info,
+	};
+}
+
+void sim_tick(struct sim *sim, uint64_t now_ms)
+{
+	if (!sim->ticked) {
+		/* The first tick fixes the origin; the state from sim_init is for time 0. */
+		sim->ticked = true;
+		sim->t0_ms = now_ms;
+		sim->now_ms = now_ms;
+		sim->boot_ms = now_ms;
+		return;
 	}
-	return -1;
-}
-
-/* There is no light and no host CPU to interrupt: both succeed and do nothing. */
-static int sim_identify(void *ctx, uint8_t seconds, bool force)
-{
-	(void)ctx; (void)seconds; (void)force;
-	return 0;
-}
-
-static int sim_pretimeout(void *ctx, uint8_t kind)
-{
-	(void)ctx; (void)kind;
-	return 0;
-}
-
-void sim_init(struct sim *sim, struct bmc_backend *be)
-{
-	sim->power_on = true;
-	be->ctx = sim;
-	be->power_get = sim_power_get;
-	be->chassis_control = sim_chassis_control;
-	be->identify = sim_identify;
-	be->pretimeout_interrupt = sim_pretimeout;
+	if (now_ms <= sim->now_ms)
+		return;
+	double dt = (double)(now_ms - sim->now_ms) / 1000.0;
+	sim->now_ms = now_ms;
+	sim_power_step(sim);
+	sim_sensors_step(sim, dt);
 }

@@ -26,6 +26,7 @@ void config_defaults(struct daemon_config *c)
 	bmc_config_defaults(&c->bmc);
 	c->log_level = BMC_LOG_INFO;
 	snprintf(c->state_dir, sizeof c->state_dir, "%s", "./bmcd-state");
+	sim_config_defaults(&c->sim);
 }
 
 void config_wipe(struct daemon_config *c)
@@ -437,7 +438,35 @@ static int section_known(const char *name)
 	for (size_t i = 0; i < NKEYS; i++)
 		if (strcmp(keys[i].section, name) == 0)
 			return 1;
+	for (size_t i = 0; i < sim_config_nkeys; i++)
+		if (strcmp(sim_config_keys[i].section, name) == 0)
+			return 1;
 	return 0;
+}
+
+/* [sim] and [fru] keys belong to the simulator (backends/sim/sim_config.c); their
+ * "seen" slots follow the daemon's own in seen_line. */
+static int apply_sim_key(struct daemon_config *c, const char *section, const char *name, const char *value,
+			 unsigned *seen_line, unsigned lineno, char *why, size_t whylen)
+{
+	for (size_t i = 0; i < sim_config_nkeys; i++) {
+		const struct sim_config_key *k = &sim_config_keys[i];
+		if (strcmp(k->section, section) || strcmp(k->name, name))
+			continue;
+		if (seen_line[NKEYS + i]) {
+			snprintf(why, whylen, "key '%s' already set on line %u", name, seen_line[NKEYS + i]);
+			return -1;
+		}
+		seen_line[NKEYS + i] = lineno;
+		char reason[160];
+		if (k->set(&c->sim, k, value, reason, sizeof reason)) {
+			snprintf(why, whylen, "key '%s': %s", name, reason);
+			return -1;
+		}
+		return 0;
+	}
+	snprintf(why, whylen, "unknown key '%.40s' in section [%s]", name, section);
+	return -1;
 }
 
 /* One "key = value" line within section. seen_line[i] records where key i was set. */
@@ -473,8 +502,7 @@ static int apply_line(struct daemon_config *c, const char *section, char *line, 
 		}
 		return 0;
 	}
-	snprintf(why, whylen, "unknown key '%.40s' in section [%s]", name, section);
-	return -1;
+	return apply_sim_key(c, section, name, value, seen_line, lineno, why, whylen);
 }
 
 static void warn_if_kg_readable(FILE *f, const char *path)
@@ -487,7 +515,7 @@ static void warn_if_kg_readable(FILE *f, const char *path)
 int config_load(struct daemon_config *c, const char *path, char *err, size_t errlen)
 {
 	char line[LINE_MAX_LEN + 2], section[16] = "", why[256];
-	unsigned seen_line[NKEYS] = {0}, lineno = 0;
+	unsigned seen_line[NKEYS + SIM_CONFIG_MAX_KEYS] = {0}, lineno = 0;
 	int rc = -1;
 	FILE *f = fopen(path, "re");
 
@@ -514,7 +542,7 @@ int config_load(struct daemon_config *c, const char *path, char *err, size_t err
 			s[len - 1] = '\0';
 			char *name = trim(s + 1);
 			if (!section_known(name)) {
-				snprintf(err, errlen, "%s:%u: unknown section [%.40s] (known: bmc, lan, log, daemon)", path,
+				snprintf(err, errlen, "%s:%u: unknown section [%.40s] (known: bmc, lan, log, daemon, sim, fru)", path,
 					 lineno, name);
 				goto out;
 			}

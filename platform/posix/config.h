@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "bmc/bmc.h"
+#include "sim_config.h"
 
 #define CONFIG_MAX_LISTEN 8
 #define CONFIG_PATH_MAX 1024
@@ -23,6 +24,7 @@ struct daemon_config {
 	char user[CONFIG_USER_MAX]; /* empty: do not change user */
 	uint8_t kg[20];             /* BMC key Kg, IPMI 2.0 §13.31; secret */
 	bool kg_set;
+	struct sim_config sim;       /* [sim] and [fru]: the simulated server */
 };
 
 void config_defaults(struct daemon_config *c);

@@ -1,5 +1,6 @@
-/* The event loop: epoll over the UDP sockets, a 250 ms timerfd for bmc_tick and a
- * signalfd, so signals arrive as ordinary events and never interrupt the core. */
+/* The event loop: epoll over the UDP sockets, the control socket and its clients, a
+ * 250 ms timerfd for the simulated server's clock and bmc_tick, and a signalfd, so
+ * signals arrive as ordinary events and never interrupt the core. */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -7,8 +8,10 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "control_cmd.h"
 #include "daemon.h"
 #include "log.h"
 
@@ -17,7 +20,14 @@
  * epoll is level-triggered, so the rest are read on the next round. */
 #define DRAIN_BUDGET 256
 
-enum { TAG_SIGNAL = 0x10000, TAG_TIMER = 0x10001 };
+enum { TAG_SIGNAL = 0x10000, TAG_TIMER = 0x10001, TAG_CONTROL = 0x20000 /* .. + CONTROL_MAX_CLIENTS */ };
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 struct loop {
 	struct daemon *d;
@@ -63,6 +73,8 @@ int daemon_loop(struct daemon *d)
 	struct itimerspec its = {.it_interval = {0, TICK_MS * 1000000L}, .it_value = {0, TICK_MS * 1000000L}};
 	sigset_t mask;
 	int ep = -1, sfd = -1, tfd = -1, rc = -1;
+	bool ctl_open = false;
+	char err[600];
 
 	/* The signals were blocked in main before any thread or child could exist. */
 	sigemptyset(&mask);
@@ -83,9 +95,17 @@ int daemon_loop(struct daemon *d)
 			goto out;
 		}
 	}
+	/* Created after the privilege drop, so the socket belongs to the user bmcd runs as. */
+	if (control_open(&d->ctl, d->cfg.state_dir, ep, TAG_CONTROL, control_cmd_exec, d, mono_ms(), err, sizeof err)) {
+		log_error("%s", err);
+		goto out;
+	}
+	ctl_open = true;
+	log_info("control socket %s (bmcctl --state-dir %s)", d->ctl.path, d->cfg.state_dir);
+	sim_tick(&d->sim, mono_ms()); /* the simulated server's time starts now */
 	log_info("ready: bmcd %s serving %u address%s", BMC_VERSION, d->net.n, d->net.n == 1 ? "" : "es");
 	for (;;) {
-		struct epoll_event evs[NET_MAX_SOCKETS + 2];
+		struct epoll_event evs[NET_MAX_SOCKETS + 3 + CONTROL_MAX_CLIENTS];
 		int n = epoll_wait(ep, evs, (int)(sizeof evs / sizeof evs[0]), -1);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -103,10 +123,16 @@ int daemon_loop(struct daemon *d)
 			} else if (tag == TAG_TIMER) {
 				uint64_t expirations;
 				/* Missed ticks are not replayed: the core works from now_ms. */
-				if (read(tfd, &expirations, sizeof expirations) == (ssize_t)sizeof expirations)
+				if (read(tfd, &expirations, sizeof expirations) == (ssize_t)sizeof expirations) {
+					uint64_t now = mono_ms();
+					sim_tick(&d->sim, now);
 					bmc_tick(d->bmc);
+					control_tick(&d->ctl, now);
+				}
 				if (d->reset_pending && daemon_core_reset(d))
 					l.fatal = 1;
+			} else if (control_owns(&d->ctl, tag)) {
+				control_event(&d->ctl, tag, evs[k].events, mono_ms());
 			} else if (tag < d->net.n) {
 				net_drain(&d->net, (unsigned)tag, DRAIN_BUDGET, on_datagram, &l);
 			}
@@ -117,6 +143,8 @@ int daemon_loop(struct daemon *d)
 		}
 	}
 out:
+	if (ctl_open)
+		control_close(&d->ctl);
 	if (tfd >= 0)
 		close(tfd);
 	if (sfd >= 0)

@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 		log_error("out of memory");
 		goto out_net;
 	}
-	sim_init(&d.sim, &d.backend);
+	sim_init(&d.sim, &d.cfg.sim, &d.backend);
 	daemon_platform_init(&d);
 	if (daemon_core_start(&d) == 0) {
 		if (daemon_loop(&d) == 0)
