@@ -59,7 +59,8 @@ int bmc_msg_process(struct bmc *bmc, uint8_t channel, const struct bmc_peer *pee
 	uint8_t *cc = wr_reserve(out, 1);
 	if (!cc)
 		return -1;
-	*cc = req.lun == 0 ? bmc_dispatch(bmc, &req, out) : CC_INVALID_FOR_LUN;
+	/* Sensors live on LUNs 0, 1 and 3 (IPMI 2.0 §35): sensor commands reach dispatch on any LUN. */
+	*cc = req.lun == 0 || req.netfn == NETFN_SENSOR ? bmc_dispatch(bmc, &req, out) : CC_INVALID_FOR_LUN;
 	if (!wr_ok(out))
 		return -1;
 	wr_u8(out, bmc_ipmi_checksum(out->p + body, wr_len(out) - body));
