@@ -44,6 +44,10 @@ struct bmc_config {
 	uint8_t gateway[4];
 	/* BMC key Kg for two-key logins (IPMI 2.0 §13.31); all zero = none (one-key). */
 	uint8_t kg[20];
+	/* System Event Log entries kept (16 bytes each): 1..BMC_SEL_MAX (4096, the default;
+	 * 0 also means the default). When the SEL is full new events are dropped and the
+	 * overflow flag is set (IPMI 2.0 §31.2). */
+	uint16_t sel_capacity;
 };
 
 size_t bmc_size(void);

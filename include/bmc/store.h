@@ -17,7 +17,7 @@ enum bmc_store_type {
 	STORE_CHANNEL_ACCESS = 3, /* key: channel; value: core/channels.c encoding */
 	STORE_LANPARM = 4,        /* key: channel << 8 | parameter; value: parameter data */
 	STORE_KG = 5,             /* key: channel; value: BMC key Kg (20) */
-	STORE_SEL = 16,           /* key: record id; value: the 16-byte SEL record */
+	STORE_SEL = 16,           /* key: slot; value: 16-byte SEL record + u32le add time (core/sel.c) */
 	STORE_SEL_META = 17,      /* SEL bookkeeping (core/sel.c) */
 	STORE_SENSOR = 18,        /* key: sensor index; thresholds, hysteresis, enables */
 	STORE_FRU = 19,           /* key: FRU device id; value: the FRU image */
