@@ -44,6 +44,7 @@ int bmc_chassis_apply(struct bmc *bmc, uint16_t type, uint16_t key, const uint8_
 			return -1;
 		c->restore_policy = policy;
 		c->last_on = on != 0;
+		c->last_known = true;
 		return 0;
 	}
 	if (key == BMC_CHASSIS_KEY_POH) {
@@ -94,8 +95,10 @@ int bmc_chassis_action(struct bmc *bmc, enum bmc_chassis_action action, uint8_t 
 
 	if (!bmc->backend.chassis_control)
 		return CHASSIS_ENOBACKEND;
-	/* §28.3: a power cycle of a system that is off should do nothing and say D5h. */
-	if (action == BMC_CHASSIS_POWER_CYCLE && !was_on)
+	/* §28.3: a power cycle of a system that is off should do nothing and say D5h; a
+	 * reset or diagnostic interrupt of a host that is off cannot happen either. */
+	if (!was_on && (action == BMC_CHASSIS_POWER_CYCLE || action == BMC_CHASSIS_HARD_RESET ||
+			action == BMC_CHASSIS_DIAG_INTERRUPT))
 		return CHASSIS_ENOTNOW;
 	if (cause == RESTART_CHASSIS_CONTROL)
 		bmc_bootopt_control_seen(bmc);
@@ -140,8 +143,10 @@ int bmc_chassis_action(struct bmc *bmc, enum bmc_chassis_action action, uint8_t 
 	if (action == BMC_CHASSIS_POWER_OFF || action == BMC_CHASSIS_POWER_CYCLE ||
 	    action == BMC_CHASSIS_HARD_RESET)
 		bmc_watchdog_stop(bmc);
-	if (on && (action == BMC_CHASSIS_POWER_ON || action == BMC_CHASSIS_POWER_CYCLE ||
-		   action == BMC_CHASSIS_HARD_RESET))
+	/* A cycle restarts the host even when the backend is still in its "off" part of
+	 * the cycle at this moment (the simulated server waits a second). */
+	if ((on && action == BMC_CHASSIS_POWER_ON) || action == BMC_CHASSIS_POWER_CYCLE ||
+	    action == BMC_CHASSIS_HARD_RESET)
 		bmc_bootopt_restarted(bmc, cause);
 	note_power(bmc);
 	bmc_logf(bmc, BMC_LOG_INFO, "chassis: action %d done (cause %u), power %s", (int)action, cause,
@@ -162,8 +167,10 @@ int bmc_chassis_start(struct bmc *bmc)
 {
 	struct bmc_chassis *c = &bmc->chassis;
 	bool on = bmc_chassis_power(bmc);
-	bool want = c->restore_policy == POLICY_ALWAYS_ON ||
-		    (c->restore_policy == POLICY_PREVIOUS && c->last_on);
+	/* "Previous" with no previous state (the very first start) leaves the host as the
+	 * platform has it: a simulated host configured to start off stays off. */
+	bool previous = c->last_known ? c->last_on : on;
+	bool want = c->restore_policy == POLICY_ALWAYS_ON || (c->restore_policy == POLICY_PREVIOUS && previous);
 
 	/* The daemon's start stands for AC power returning (§28.8); the power went away
 	 * with the AC (§28.2 byte 2 bit 0). */

@@ -73,6 +73,7 @@ enum {
 struct bmc_chassis {
 	uint8_t restore_policy;  /* POLICY_* */
 	bool last_on;            /* power state as last persisted: "previous" restores it */
+	bool last_known;         /* last_on came from the store (not the first start) */
 	bool power_on;           /* latest known power state */
 	bool control_fault;      /* the latest chassis control failed (status byte 1 bit 4) */
 	uint8_t last_event;      /* Get Chassis Status byte 2 */

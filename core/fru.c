@@ -88,6 +88,14 @@ int bmc_fru_start(struct bmc *bmc)
 			bmc_logf(bmc, BMC_LOG_WARN, "fru: the platform's FRU description is unavailable; using the default");
 		bmc_fru_default_info(bmc, &info);
 	}
+	/* Serial numbers the platform leaves empty come from the system GUID: every BMC
+	 * (and every member of a fleet) then describes a different machine. */
+	if (!info.chassis_serial[0])
+		guid_serial(bmc, "CH", info.chassis_serial, sizeof info.chassis_serial);
+	if (!info.board_serial[0])
+		guid_serial(bmc, "BD", info.board_serial, sizeof info.board_serial);
+	if (!info.product_serial[0])
+		guid_serial(bmc, "SN", info.product_serial, sizeof info.product_serial);
 	uint32_t size = info.size ? info.size : BMC_FRU_DEFAULT_SIZE;
 	if (size < BMC_FRU_MIN_SIZE)
 		size = BMC_FRU_MIN_SIZE;

@@ -46,6 +46,14 @@ class ChassisCase(BmcdTestCase):
 
 
 class Ipmitool(ChassisCase):
+    def wait_power(self, b, want, timeout=8.0):
+        deadline = time.monotonic() + timeout
+        got = self.power(b)
+        while got != want and time.monotonic() < deadline:
+            time.sleep(0.2)
+            got = self.power(b)
+        self.assertEqual(got, want)
+
     def test_status_and_power_control(self):
         b = self.start_bmcd()
         s = self.status(b)
@@ -69,11 +77,13 @@ class Ipmitool(ChassisCase):
         self.assertEqual(self.power(b), "Chassis Power is on")
         self.assertEqual(self.status(b)["Last Power Event"], "command")
         self.assertIn("Chassis Power Control: Cycle", self.ipmi(b, "chassis", "power", "cycle"))
-        self.assertEqual(self.power(b), "Chassis Power is on")
+        # The simulated host is off for cycle_delay_ms (1 s) during a cycle.
+        self.wait_power(b, "Chassis Power is on")
         self.assertIn("Chassis Power Control: Reset", self.ipmi(b, "chassis", "power", "reset"))
         self.assertEqual(self.power(b), "Chassis Power is on")
         self.assertIn("Chassis Power Control: Soft", self.ipmi(b, "chassis", "power", "soft"))
-        self.assertEqual(self.power(b), "Chassis Power is off")
+        # The simulated OS shuts down within soft_off_delay_ms (3 s).
+        self.wait_power(b, "Chassis Power is off")
         self.assertEqual(self.cause(b), "System restart cause: chassis power control command")
         log = b.log()
         for action in (0, 1, 2, 3, 5):
@@ -144,6 +154,7 @@ class Ipmitool(ChassisCase):
         self.assertEqual(fl["BIOS boot type"], "PC compatible boot")
         # The restart uses the one-time flags.
         self.ipmi(b, "chassis", "power", "cycle")
+        self.wait_power(b, "Chassis Power is on")
         out = self.ipmi(b, "chassis", "bootparam", "get", "5")
         self.assertIn("Boot parameter data: 0004000000", out)
         self.assertIn("- Boot Flag Invalid", out)

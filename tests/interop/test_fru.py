@@ -1,10 +1,9 @@
 """FRU inventory (IPMI 2.0 §34, FRU spec v1.0) against ipmitool 1.8.19, FreeIPMI
 1.6.10 ipmi-fru and pyghmi 1.5.34 on a real bmcd.
 
-bmcd's simulated platform has no FRU description of its own here, so FRU device 0 is
-the core's default: "bmcd simulated server" by "bmcd", serial numbers from the system
-GUID's first 6 bytes. The tests pin the GUID in the configuration, so the values are
-known exactly."""
+The simulated platform describes FRU device 0 from the [fru] section of the
+configuration; the tests pin every field there (and the GUID), so the values are known
+exactly."""
 
 import json
 import os
@@ -15,7 +14,13 @@ from bmcd_fixture import BmcdTestCase, freeipmi, ipmitool, run
 
 PYTHON = "/usr/bin/python3"
 GUID = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
-CONFIG = "[bmc]\nguid = %s\n" % GUID
+CONFIG = ("[bmc]\nguid = %s\n[fru]\nchassis_type = 0x17\nchassis_part = BMCD-SIM-CH\n"
+          "chassis_serial = CHA1B2C3D4E5F6\nboard_manufacturer = bmcd\nboard_product = bmcd simulated board\n"
+          "board_serial = BDA1B2C3D4E5F6\nboard_part = BMCD-SIM-BD\nproduct_manufacturer = bmcd\n"
+          "product_name = bmcd simulated server\nproduct_part = BMCD-SIM\nproduct_version = 1.0\n"
+          "product_serial = SNA1B2C3D4E5F6\nboard_mfg_date = 2024-01-01\n" % GUID)
+# The same, but serial numbers left to bmcd (derived from each BMC's GUID).
+CONFIG_NO_SERIALS = "\n".join(line for line in CONFIG.split("\n") if "_serial" not in line and "guid" not in line)
 HEX12 = "A1B2C3D4E5F6"
 FRU_SIZE = 1024
 TIMEOUT = 60
@@ -137,7 +142,7 @@ class Ipmitool(FruCase):
         got = self.fru_print(b)
         for key, want in DEFAULT_FIELDS.items():
             self.assertEqual(got.get(key), want, key)
-        self.assertEqual(got.get("Board Mfg Date"), "Unspecified")
+        self.assertEqual(got.get("Board Mfg Date"), "Mon Jan  1 00:00:00 2024 UTC")
 
     def test_read_gives_the_image(self):
         b = self.start_bmcd(extra_config=CONFIG)
@@ -201,8 +206,8 @@ class Ipmitool(FruCase):
         self.assertNotIn("audit: FRU 0 written", b.log())
 
     def test_serials_differ_between_bmcs(self):
-        a = self.start_bmcd()
-        b = self.start_bmcd()
+        a = self.start_bmcd(extra_config=CONFIG_NO_SERIALS)
+        b = self.start_bmcd(extra_config=CONFIG_NO_SERIALS)
         sa, sb = self.fru_print(a).get("Product Serial"), self.fru_print(b).get("Product Serial")
         self.assertRegex(sa, r"^SN[0-9A-F]{12}$")
         self.assertRegex(sb, r"^SN[0-9A-F]{12}$")

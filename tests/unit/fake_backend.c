@@ -86,6 +86,7 @@ void fake_backend_init(struct fake_backend *fb, struct bmc_backend *be)
 	snprintf(fb->fru.board_serial, sizeof fb->fru.board_serial, "BRD-42");
 	snprintf(fb->fru.product_mfr, sizeof fb->fru.product_mfr, "bmcd");
 	snprintf(fb->fru.product_name, sizeof fb->fru.product_name, "Test Server");
+	snprintf(fb->fru.product_serial, sizeof fb->fru.product_serial, "SN-0001");
 	fb->fru.size = 1024;
 	memset(be, 0, sizeof *be);
 	be->ctx = fb;

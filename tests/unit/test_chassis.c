@@ -357,17 +357,23 @@ static void restore_previous(void **state)
 	free(bmc);
 }
 
-static void restore_default_is_previous_on(void **state)
+/* The very first start has no "previous" state: the host stays as the platform has
+ * it, on or off, and nothing is switched. */
+static void restore_default_is_previous_as_found(void **state)
 {
 	(void)state;
-	fake_backend_init(&fb, &be);
-	fb.power_on = false;
-	struct bmc *bmc = fake_bmc_new_with(&fp, NULL, &be, true);
-	assert_int_equal(fb.nactions, 1);
-	assert_int_equal(fb.actions[0], BMC_CHASSIS_POWER_ON);
-	EXPECT(bmc, CMD_GET_CHASSIS_STATUS, "", 0x21, 0x01, 0x40, 0x00);
-	EXPECT(bmc, CMD_GET_RESTART_CAUSE, "", 0x07, 0x00);
-	free(bmc);
+	for (int on = 0; on <= 1; on++) {
+		fake_backend_init(&fb, &be);
+		fb.power_on = on;
+		struct bmc *bmc = fake_bmc_new_with(&fp, NULL, &be, true);
+		assert_int_equal(fb.nactions, 0);
+		assert_int_equal(fb.power_on, on);
+		if (on)
+			EXPECT(bmc, CMD_GET_CHASSIS_STATUS, "", 0x21, 0x01, 0x40, 0x00);
+		else
+			EXPECT(bmc, CMD_GET_CHASSIS_STATUS, "", 0x20, 0x01, 0x40, 0x00);
+		free(bmc);
+	}
 }
 
 /* ---- boot options ---- */
@@ -631,7 +637,7 @@ int main(void)
 		cmocka_unit_test(restore_always_off),
 		cmocka_unit_test(restore_always_on),
 		cmocka_unit_test(restore_previous),
-		cmocka_unit_test(restore_default_is_previous_on),
+		cmocka_unit_test(restore_default_is_previous_as_found),
 		cmocka_unit_test(bootopt_defaults_and_bytes),
 		cmocka_unit_test(bootopt_errors),
 		cmocka_unit_test(bootflags_valid_bit_clearing),
