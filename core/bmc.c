@@ -38,7 +38,8 @@ void bmc_config_defaults(struct bmc_config *cfg)
 	const uint8_t ip[4] = {127, 0, 0, 1}, mask[4] = {255, 0, 0, 0};
 	memcpy(cfg->ip, ip, 4);
 	memcpy(cfg->netmask, mask, 4);
-	cfg->sel_capacity = BMC_SEL_MAX; /* 4096 unless the port lowered the cap */
+	cfg->sel_capacity = BMC_SEL_MAX;
+	cfg->event_receiver = BMC_SA; /* 4096 unless the port lowered the cap */
 }
 
 void bmc_logf(struct bmc *bmc, enum bmc_log_level level, const char *fmt, ...)

@@ -11,12 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bmc/bmc.h"
+
 struct bmc;
 
 /* Compile-time cap on entries; the configuration (sel_capacity) may choose fewer. A
  * port for a small microcontroller lowers it. At most 8192 (the hash below is 2x). */
 #ifndef BMC_SEL_MAX
-#define BMC_SEL_MAX 4096
+#define BMC_SEL_MAX BMC_SEL_CAPACITY_MAX
 #endif
 #define BMC_SEL_REC 16
 #define BMC_SEL_HASH (2 * BMC_SEL_MAX) /* a power of two, load factor <= 1/2 */

@@ -21,6 +21,9 @@
 
 struct bmc;
 
+/* The most SEL entries a BMC can hold (core/sel.h BMC_SEL_MAX). */
+#define BMC_SEL_CAPACITY_MAX 4096
+
 struct bmc_config {
 	/* Get Device ID, IPMI 2.0 §20.1 */
 	uint8_t device_id;
@@ -48,6 +51,9 @@ struct bmc_config {
 	 * 0 also means the default). When the SEL is full new events are dropped and the
 	 * overflow flag is set (IPMI 2.0 §31.2). */
 	uint16_t sel_capacity;
+	/* Event receiver at start-up (IPMI 2.0 §30.1): 0x20, the BMC itself, by default;
+	 * 0xFF turns event generation off. Set Event Receiver changes and stores it. */
+	uint8_t event_receiver;
 };
 
 size_t bmc_size(void);

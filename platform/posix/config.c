@@ -282,6 +282,32 @@ static int set_max_sessions(struct daemon_config *c, const char *v, char *why, s
 	return 0;
 }
 
+static int set_sel_capacity(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	unsigned long n;
+	if (parse_uint(v, 1, BMC_SEL_CAPACITY_MAX, &n, why, whylen))
+		return -1;
+	c->bmc.sel_capacity = (uint16_t)n;
+	return 0;
+}
+
+static int set_event_receiver(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	unsigned long n;
+	if (!strcmp(v, "off")) {
+		c->bmc.event_receiver = 0xFF;
+		return 0;
+	}
+	if (parse_uint(v, 0, 0xFF, &n, why, whylen))
+		return -1;
+	if ((n & 1) && n != 0xFF) {
+		snprintf(why, whylen, "expected an even slave address such as 0x20, or off");
+		return -1;
+	}
+	c->bmc.event_receiver = (uint8_t)n;
+	return 0;
+}
+
 static int set_mac(struct daemon_config *c, const char *v, char *why, size_t whylen)
 {
 	if (strlen(v) != 17 || parse_hex(v, ":-", c->bmc.mac, 6)) {
@@ -390,6 +416,8 @@ static const struct key keys[] = {
 	{"bmc", "manufacturer_id", set_manufacturer_id, false},
 	{"bmc", "product_id", set_product_id, false},
 	{"bmc", "guid", set_guid, false},
+	{"bmc", "sel_capacity", set_sel_capacity, false},
+	{"bmc", "event_receiver", set_event_receiver, false},
 	{"lan", "listen", set_listen, true},
 	{"lan", "cipher_suites", set_cipher_suites, false},
 	{"lan", "ipmi15", set_ipmi15, false},
