@@ -3,8 +3,8 @@
  * in their own files. */
 #include "dispatch.h"
 
-/* Get Device ID byte 6, "additional device support". A bit is set only for a function
- * bmcd implements today; issue 4 (SEL, SDR, FRU, sensors, chassis) adds the rest. */
+/* Get Device ID byte 6, "additional device support": a bit for each function bmcd
+ * implements (the MC device locator SDR, core/sdr.c, says the same). */
 #define DEVSUP_SENSOR 0x01
 #define DEVSUP_SDR 0x02
 #define DEVSUP_SEL 0x04
@@ -13,7 +13,8 @@
 #define DEVSUP_EVENT_GENERATOR 0x20
 #define DEVSUP_BRIDGE 0x40
 #define DEVSUP_CHASSIS 0x80
-#define DEVICE_SUPPORT 0x00
+#define DEVICE_SUPPORT \
+	(DEVSUP_CHASSIS | DEVSUP_EVENT_RECEIVER | DEVSUP_FRU | DEVSUP_SEL | DEVSUP_SDR | DEVSUP_SENSOR)
 
 /* BMC Global Enables bits, §22.1. */
 #define GE_RECV_MSG_QUEUE_INT 0x01

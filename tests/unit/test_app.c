@@ -52,7 +52,7 @@ static void device_id_exact_bytes(void **state)
 	struct bmc *bmc = fake_bmc_new(&fp, &cfg, true);
 
 	struct rsp r = call_priv(bmc, CMD_GET_DEVICE_ID, PRIV_USER, NULL, 0);
-	const uint8_t want[] = {0x20, 0x03, 0x01, 0x23, 0x02, 0x00, 0x45, 0x23, 0x01, 0xEF, 0xBE, 1, 2, 3, 4};
+	const uint8_t want[] = {0x20, 0x03, 0x01, 0x23, 0x02, 0x9F, 0x45, 0x23, 0x01, 0xEF, 0xBE, 1, 2, 3, 4};
 	assert_int_equal(r.cc, CC_OK);
 	assert_int_equal(r.len, sizeof want);
 	assert_memory_equal(r.data, want, sizeof want);
@@ -65,7 +65,7 @@ static void device_id_defaults(void **state)
 	struct fake_platform fp;
 	struct bmc *bmc = fake_bmc_new(&fp, NULL, true);
 	struct rsp r = call(bmc, CMD_GET_DEVICE_ID, NULL, 0);
-	const uint8_t want[] = {0x20, 0x01, 0x00, 0x10, 0x02, 0x00, 0, 0, 0, 0x01, 0x00, 0, 0, 0, 0};
+	const uint8_t want[] = {0x20, 0x01, 0x00, 0x10, 0x02, 0x9F, 0, 0, 0, 0x01, 0x00, 0, 0, 0, 0};
 	assert_int_equal(r.cc, CC_OK);
 	assert_int_equal(r.len, sizeof want);
 	assert_memory_equal(r.data, want, sizeof want);
