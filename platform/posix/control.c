@@ -27,6 +27,7 @@
 
 /* ---- reply building ------------------------------------------------------------ */
 
+__attribute__((format(printf, 3, 0)))
 static void vappend(struct ctl_out *o, size_t limit, const char *fmt, va_list ap)
 {
 	if (o->overflow || o->done || o->len >= limit)
