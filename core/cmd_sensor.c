@@ -230,6 +230,23 @@ static uint8_t get_thresholds(struct bmc *bmc, const struct bmc_req *req, struct
 	return CC_OK;
 }
 
+/* The layout Set Sensor Event Enable and Re-arm Sensor Events share: number, control
+ * byte, then up to four mask bytes (assertion 7:0, 14:8, deassertion 7:0, 14:8; absent
+ * ones are zero). Returns the control byte. */
+static uint8_t read_masks(const struct bmc_req *req, uint16_t *assert_bits, uint16_t *deassert_bits)
+{
+	struct bmc_reader r;
+	uint8_t m[4] = {0, 0, 0, 0};
+	rd_init(&r, req->data, req->len);
+	rd_skip(&r, 1);
+	uint8_t ctl = rd_u8(&r);
+	for (unsigned k = 0; k < 4 && rd_left(&r); k++)
+		m[k] = rd_u8(&r);
+	*assert_bits = (uint16_t)(m[0] | m[1] << 8);
+	*deassert_bits = (uint16_t)(m[2] | m[3] << 8);
+	return ctl;
+}
+
 /* IPMI 2.0 §35.10 Set Sensor Event Enable: number; [7] all event messages, [6]
  * scanning, [5:4] 00b keep / 01b enable selected / 10b disable selected; then up to
  * four mask bytes (assertion 7:0, 14:8, deassertion 7:0, 14:8). Offsets the SDR does
@@ -237,22 +254,17 @@ static uint8_t get_thresholds(struct bmc *bmc, const struct bmc_req *req, struct
 static uint8_t set_event_enable(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
 {
 	(void)rsp;
-	struct bmc_reader r;
 	unsigned slot;
 	struct bmc_sensor *s = sensor_of(bmc, req, &slot);
 	if (!s)
 		return CC_NOT_PRESENT;
-	rd_init(&r, req->data, req->len);
-	rd_skip(&r, 1);
-	uint8_t ctl = rd_u8(&r);
-	uint8_t m[4] = {0, 0, 0, 0};
-	for (unsigned k = 0; k < 4 && rd_left(&r); k++)
-		m[k] = rd_u8(&r);
+	uint16_t am, dm;
+	uint8_t ctl = read_masks(req, &am, &dm);
 	uint8_t action = (ctl >> 4) & 3;
 	if (action == 3)
 		return CC_INVALID_FIELD;
-	uint16_t am = (uint16_t)((m[0] | m[1] << 8) & s->assert_mask);
-	uint16_t dm = (uint16_t)((m[2] | m[3] << 8) & s->deassert_mask);
+	am &= s->assert_mask;
+	dm &= s->deassert_mask;
 	struct bmc_sensor old = *s;
 	bool was_scanning = s->flags & SENS_SCAN;
 	s->flags &= (uint8_t)~(SENS_EVENTS | SENS_SCAN);
@@ -292,18 +304,13 @@ static uint8_t get_event_enable(struct bmc *bmc, const struct bmc_req *req, stru
 static uint8_t rearm_events(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
 {
 	(void)rsp;
-	struct bmc_reader r;
 	unsigned slot;
 	struct bmc_sensor *s = sensor_of(bmc, req, &slot);
 	if (!s)
 		return CC_NOT_PRESENT;
-	rd_init(&r, req->data, req->len);
-	rd_skip(&r, 1);
-	uint8_t ctl = rd_u8(&r);
-	uint8_t m[4] = {0, 0, 0, 0};
-	for (unsigned k = 0; k < 4 && rd_left(&r); k++)
-		m[k] = rd_u8(&r);
-	bmc_sensor_rearm(bmc, slot, !(ctl & 0x80), (uint16_t)(m[0] | m[1] << 8), (uint16_t)(m[2] | m[3] << 8));
+	uint16_t am, dm;
+	uint8_t ctl = read_masks(req, &am, &dm);
+	bmc_sensor_rearm(bmc, slot, !(ctl & 0x80), am, dm);
 	return CC_OK;
 }
 

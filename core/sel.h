@@ -39,7 +39,7 @@ struct bmc_sel {
 	uint16_t count;
 	uint16_t capacity;     /* from the configuration, 1..BMC_SEL_MAX */
 	uint16_t free_hint;    /* every slot below it is in use */
-	uint16_t next_id;      /* the id the next addition gets (unless in use) */
+	uint16_t next_id;      /* the id the next addition receives (unless in use) */
 	uint16_t reservation;  /* the current reservation id; 0 = none */
 	uint16_t last_reservation;
 	bool overflow;         /* events were dropped for lack of space */

@@ -247,6 +247,16 @@ def freeipmi(bmcd: Bmcd, tool: str, *args, user: str = "admin", password: str = 
     return run([*cmd, *extra, *args], timeout=timeout)
 
 
+def fields(text: str) -> dict:
+    """'Key : value' lines as a dict (the first occurrence of each key wins)."""
+    out = {}
+    for line in text.splitlines():
+        if ":" in line:
+            key, value = line.split(":", 1)
+            out.setdefault(key.strip(), value.strip())
+    return out
+
+
 SANITIZER_MARKERS = ("runtime error", "AddressSanitizer", "LeakSanitizer")
 
 

@@ -98,8 +98,14 @@ class ControlSocket(BmcdTestCase):
         finally:
             for s in socks:
                 s.close()
-        time.sleep(0.2)
-        self.assertEqual(bmcctl(b, "power", "status").returncode, 0)
+        # Once bmcd has seen those clients go, a new one is served (under load that
+        # takes a moment: poll rather than sleep a fixed time).
+        deadline = time.monotonic() + 10
+        r = bmcctl(b, "power", "status")
+        while r.returncode != 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            r = bmcctl(b, "power", "status")
+        self.assertEqual(r.returncode, 0, r.stderr)
 
 
 class Bmcctl(BmcdTestCase):

@@ -9,19 +9,9 @@ import re
 import time
 import unittest
 
-from bmcd_fixture import BmcdTestCase, freeipmi, ipmitool, run
+from bmcd_fixture import BmcdTestCase, fields, freeipmi, ipmitool, run
 
 PYTHON = "/usr/bin/python3"
-
-
-def fields(text: str) -> dict:
-    """'Key : value' lines as a dict (the first occurrence of each key wins)."""
-    out = {}
-    for line in text.splitlines():
-        if ":" in line:
-            key, value = line.split(":", 1)
-            out.setdefault(key.strip(), value.strip())
-    return out
 
 
 class ChassisCase(BmcdTestCase):

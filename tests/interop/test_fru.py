@@ -10,7 +10,7 @@ import os
 import re
 import unittest
 
-from bmcd_fixture import BmcdTestCase, freeipmi, ipmitool, run
+from bmcd_fixture import BmcdTestCase, fields, freeipmi, ipmitool, run
 
 PYTHON = "/usr/bin/python3"
 GUID = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
@@ -39,16 +39,6 @@ DEFAULT_FIELDS = {
     "Product Version": "1.0",
     "Product Serial": "SN" + HEX12,
 }
-
-
-def fields(text: str) -> dict:
-    """'Key : value' lines as a dict (the first occurrence of each key wins)."""
-    out = {}
-    for line in text.splitlines():
-        if ":" in line:
-            key, value = line.split(":", 1)
-            out.setdefault(key.strip(), value.strip())
-    return out
 
 
 # --- a FRU image codec of our own (FRU spec §8, §10-§13), to check what bmcd serves and

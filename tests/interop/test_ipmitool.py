@@ -19,23 +19,13 @@ import threading
 import time
 import unittest
 
-from bmcd_fixture import Bmcd, ipmitool, run
+from bmcd_fixture import Bmcd, fields, ipmitool, run
 
 TIMEOUT = 30  # seconds for one ipmitool call; ipmitool's own retries take ~10 s
 
 GUID_V4_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 SESSION_FAIL = "Unable to establish IPMI v2 / RMCP+ session"
 USER_ROW_RE = re.compile(r"^(\d+)\s+(\S*)\s+(true|false)\s+(true|false)\s+(true|false)\s+(.+?)\s*$")
-
-
-def fields(text: str) -> dict:
-    """'Key : value' lines as a dict (the first occurrence of each key wins)."""
-    out = {}
-    for line in text.splitlines():
-        if ":" in line:
-            key, value = line.split(":", 1)
-            out.setdefault(key.strip(), value.strip())
-    return out
 
 
 def user_rows(text: str) -> dict:

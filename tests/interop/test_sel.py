@@ -16,7 +16,7 @@ import threading
 import time
 import unittest
 
-from bmcd_fixture import BmcdTestCase, freeipmi, ipmitool
+from bmcd_fixture import BmcdTestCase, fields, freeipmi, ipmitool
 
 os.environ["TZ"] = "UTC"
 
@@ -33,16 +33,6 @@ TEXTS = (
     ("Processor #0x02", "Thermal Trip", "Asserted"),
 )
 ROW_RE = re.compile(r"^\s*([0-9a-f]+) \| (.*)$")
-
-
-def fields(text: str) -> dict:
-    """'Key : value' lines as a dict (the first occurrence of each key wins)."""
-    out = {}
-    for line in text.splitlines():
-        if ":" in line:
-            key, value = line.split(":", 1)
-            out.setdefault(key.strip(), value.strip())
-    return out
 
 
 def sel_rows(text: str) -> dict:
