@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bmc/store.h"
+#include "sdr.h"
 #include "state.h"
 
 /* STORE_SENSOR records. Key = sensor slot (backend index):
@@ -12,11 +13,14 @@
  *       flags (bit 0 event messages, bit 1 scanning), assert_en le16, deassert_en le16
  * The owner/LUN/number are checked at start: a record for a sensor the platform no
  * longer describes the same way is dropped instead of mis-applied.
- * Key EVR_KEY: 01, event receiver slave address, LUN. */
+ * Key EVR_KEY: 01, event receiver slave address, LUN.
+ * Key SDR_KEY: 01, fingerprint le32, time le32: when the SDR records last changed. */
 #define SENSOR_REC_V1 1
 #define SENSOR_REC_LEN 17
 #define EVR_KEY 0xFFFFu
 #define EVR_REC_LEN 3
+#define SDR_KEY 0xFFFEu
+#define SDR_REC_LEN 9
 
 /* Sensors are polled about once a second each, spread over the ticks. */
 #define POLL_PERIOD_MS 1000u
@@ -95,6 +99,19 @@ int bmc_sensors_apply(struct bmc *bmc, uint16_t type, uint16_t key, const uint8_
 			return -1;
 		bmc->sensors.evr_addr = value[1];
 		bmc->sensors.evr_lun = value[2];
+		return 0;
+	}
+	if (key == SDR_KEY) {
+		struct bmc_reader r;
+		rd_init(&r, value, len);
+		uint8_t v = rd_u8(&r);
+		uint32_t fp = rd_u32le(&r);
+		uint32_t t = rd_u32le(&r);
+		if (!rd_done(&r) || v != SENSOR_REC_V1)
+			return -1;
+		bmc->sensors.sdr_fp = fp;
+		bmc->sensors.sdr_time = t;
+		bmc->sensors.sdr_stored = true;
 		return 0;
 	}
 	return apply_sensor(bmc, key, value, len);
@@ -200,6 +217,48 @@ static uint32_t wall_time(struct bmc *bmc)
 	return t < 0 || t > 0xFFFFFFFFll ? 0 : (uint32_t)t;
 }
 
+/* FNV-1a over every SDR record, with the thresholds and hysteresis of full records
+ * left out: clients change those (and read them with Get Sensor Thresholds), the rest
+ * follows the platform. */
+static uint32_t sdr_fingerprint(struct bmc *bmc)
+{
+	uint32_t h = 2166136261u;
+	uint8_t rec[SDR_MAX_RECORD];
+	uint16_t n = bmc_sdr_count(bmc);
+	for (uint16_t id = 1; id <= n; id++) {
+		int len = bmc_sdr_encode(bmc, id, rec, sizeof rec);
+		if (len < 0)
+			continue;
+		if (rec[3] == SDR_FULL && len >= 44)
+			memset(rec + 36, 0, 8); /* bytes 37-44 */
+		for (int k = 0; k < len; k++)
+			h = (h ^ rec[k]) * 16777619u;
+	}
+	return h;
+}
+
+/* "Most recent addition" (§33.9) is the time the records last changed, kept across
+ * restarts: FreeIPMI and others cache the SDR and throw the cache away (FreeIPMI:
+ * "SDR Cache out of date") when it moves, so a restart alone must not move it. */
+static void sdr_stamp(struct bmc *bmc)
+{
+	struct bmc_sensors *ss = &bmc->sensors;
+	uint32_t fp = sdr_fingerprint(bmc);
+	if (ss->sdr_stored && ss->sdr_fp == fp)
+		return;
+	ss->sdr_fp = fp;
+	ss->sdr_time = wall_time(bmc);
+	ss->sdr_stored = true;
+	uint8_t v[SDR_REC_LEN];
+	struct bmc_writer w;
+	wr_init(&w, v, sizeof v);
+	wr_u8(&w, SENSOR_REC_V1);
+	wr_u32le(&w, fp);
+	wr_u32le(&w, ss->sdr_time);
+	if (bmc_persist(bmc, STORE_SENSOR, SDR_KEY, v, wr_len(&w)) != 0)
+		bmc_logf(bmc, BMC_LOG_WARN, "sensors: cannot store the SDR time stamp");
+}
+
 int bmc_sensors_start(struct bmc *bmc)
 {
 	struct bmc_sensors *ss = &bmc->sensors;
@@ -235,7 +294,7 @@ int bmc_sensors_start(struct bmc *bmc)
 	/* Settings replayed for slots the platform no longer has are forgotten. */
 	for (unsigned i = n; i < BMC_MAX_SENSORS; i++)
 		ss->s[i].flags = 0;
-	ss->sdr_time = wall_time(bmc);
+	sdr_stamp(bmc);
 	ss->last_ms = bmc_now(bmc);
 	ss->ticking = true;
 	/* The first reading of every sensor: conditions present at start are reported,

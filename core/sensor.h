@@ -63,7 +63,9 @@ struct bmc_sensors {
 	uint16_t rec[BMC_MAX_SENSORS];
 	uint16_t reservation;     /* Reserve SDR Repository, §33.11; 0 = none yet */
 	uint16_t dev_reservation; /* Reserve Device SDR Repository, §35.4 */
-	uint32_t sdr_time;        /* repository built: "most recent addition", §33.9 */
+	uint32_t sdr_time;        /* records last changed: "most recent addition", §33.9 */
+	uint32_t sdr_fp;          /* fingerprint of the records sdr_time belongs to */
+	bool sdr_stored;          /* sdr_time/sdr_fp were replayed from the store */
 	unsigned cursor;          /* next slot to poll */
 	uint32_t budget;          /* polls owed, in 1/1000 of a sensor */
 	uint64_t last_ms;

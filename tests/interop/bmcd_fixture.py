@@ -30,8 +30,8 @@ READY_RE = re.compile(r"^bmcd\[\d+\]: \S+ info: ready:", re.M)
 SANITIZER_RE = re.compile(r"runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|MemorySanitizer")
 PASSWORD_FILE = "initial-admin-password"
 
-__all__ = ["Bmcd", "BmcdError", "bmcd_path", "free_udp_port", "run", "run_bmcd", "ipmitool", "freeipmi",
-           "sanitizer_errors", "BmcdTestCase"]
+__all__ = ["Bmcd", "BmcdError", "bmcd_path", "bmcctl_path", "free_udp_port", "free_tcp_port", "run", "run_bmcd",
+           "ipmitool", "freeipmi", "bmcctl", "wait_for", "sanitizer_errors", "BmcdTestCase"]
 
 
 class BmcdError(Exception):
@@ -48,6 +48,24 @@ def free_udp_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind((host, 0))
         return s.getsockname()[1]
+
+
+def free_tcp_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def wait_for(probe, timeout: float = 20, interval: float = 0.3):
+    """Calls probe() until it returns something true and returns that; after timeout
+    seconds returns probe()'s last (false) result. For the simulated host's delays."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = probe()
+        if got or time.monotonic() >= deadline:
+            return got
+        time.sleep(interval)
 
 
 def run(cmd, timeout: float = 30, input: str = None, env: dict = None) -> subprocess.CompletedProcess:
@@ -255,6 +273,19 @@ def fields(text: str) -> dict:
             key, value = line.split(":", 1)
             out.setdefault(key.strip(), value.strip())
     return out
+
+
+def bmcctl_path() -> str:
+    """The bmcctl binary next to the bmcd under test ($BMCD_BUILD/bmcctl when set)."""
+    build = os.environ.get("BMCD_BUILD")
+    if build:
+        return os.path.join(build, "bmcctl")
+    return os.path.normpath(os.path.join(os.path.dirname(bmcd_path()), "bmcctl"))
+
+
+def bmcctl(bmcd: Bmcd, *args, timeout: float = 30) -> subprocess.CompletedProcess:
+    """Runs `bmcctl --state-dir STATE_DIR *args` against bmcd."""
+    return run([bmcctl_path(), "--state-dir", bmcd.state_dir, *args], timeout=timeout)
 
 
 SANITIZER_MARKERS = ("runtime error", "AddressSanitizer", "LeakSanitizer")

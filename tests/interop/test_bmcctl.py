@@ -10,20 +10,9 @@ import subprocess
 import time
 import unittest
 
-from bmcd_fixture import Bmcd, BmcdTestCase, bmcd_path, run, run_bmcd
+from bmcd_fixture import Bmcd, BmcdTestCase, bmcctl, bmcctl_path, bmcd_path, run, run_bmcd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def bmcctl_path() -> str:
-    build = os.environ.get("BMCD_BUILD")
-    if build:
-        return os.path.join(build, "bmcctl")
-    return os.path.normpath(os.path.join(os.path.dirname(bmcd_path()), "bmcctl"))
-
-
-def bmcctl(b: Bmcd, *args, timeout: float = 30):
-    return run([bmcctl_path(), "--state-dir", b.state_dir, *args], timeout=timeout)
 
 
 def ask(path: str, data: bytes, replies: int = 1, timeout: float = 10) -> bytes:

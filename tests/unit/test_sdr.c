@@ -235,6 +235,63 @@ static void repository_info(void **state)
 	free(bmc);
 }
 
+static uint32_t addition_time(struct bmc *bmc)
+{
+	struct rsp r = xfer(bmc, NETFN_STORAGE, 0x20, NULL, 0);
+	assert_int_equal(r.cc, CC_OK);
+	return (uint32_t)r.data[5] | (uint32_t)r.data[6] << 8 | (uint32_t)r.data[7] << 16 | (uint32_t)r.data[8] << 24;
+}
+
+/* A BMC restarted at wall time 1700000000 + s with the records of store (replayed
+ * before start); what it stores goes to clock's store. */
+static struct bmc *restarted(const struct fake_platform *store, struct fake_platform *clock, unsigned s)
+{
+	struct bmc_platform plat;
+	struct bmc_config cfg;
+	fake_platform_init(clock, &plat);
+	clock->quiet = true;
+	clock->now_ms = (uint64_t)s * 1000;
+	bmc_config_defaults(&cfg);
+	struct bmc *bmc = calloc(1, bmc_size());
+	assert_non_null(bmc);
+	assert_int_equal(bmc_init(bmc, &plat, &be, &cfg), 0);
+	fake_replay(store, bmc);
+	assert_int_equal(bmc_start(bmc), 0);
+	return bmc;
+}
+
+/* Bug: "most recent addition" was the start time, so every restart of bmcd made
+ * FreeIPMI's SDR cache "out of date" (ipmi-sensors failed until --flush-cache). It is
+ * now the time the records last changed, kept in the store. */
+static void addition_time_survives_restart(void **state)
+{
+	(void)state;
+	static struct fake_platform later, latest;
+	struct bmc *bmc = five_records();
+	uint32_t t = addition_time(bmc);
+	assert_in_range(t, 1700000000, 1700000004);
+	/* a client's threshold change is read live, not from the SDR: no new time */
+	const uint8_t thr[8] = {0x30, 0x08, 0, 0, 0, 45, 0, 0};
+	assert_int_equal(xfer_cap(bmc, NETFN_SENSOR, 0x26, 0, PRIV_OPERATOR, thr, 8, 64).cc, CC_OK);
+	free(bmc);
+
+	bmc = restarted(&fp, &later, 100);
+	assert_int_equal(addition_time(bmc), t);
+	free(bmc);
+	bmc = restarted(&fp, &later, 200);
+	assert_int_equal(addition_time(bmc), t);
+	free(bmc);
+
+	/* the platform's records changed: a new time, kept from then on */
+	fb.desc[0].entity_instance = 2;
+	bmc = restarted(&fp, &later, 300);
+	assert_int_equal(addition_time(bmc), 1700000300);
+	free(bmc);
+	bmc = restarted(&later, &latest, 400);
+	assert_int_equal(addition_time(bmc), 1700000300);
+	free(bmc);
+}
+
 static void walk_and_partial_reads(void **state)
 {
 	(void)state;
@@ -398,6 +455,7 @@ int main(void)
 		cmocka_unit_test(event_only_record_bytes),
 		cmocka_unit_test(locator_record_bytes),
 		cmocka_unit_test(repository_info),
+		cmocka_unit_test(addition_time_survives_restart),
 		cmocka_unit_test(walk_and_partial_reads),
 		cmocka_unit_test(device_sdr),
 		cmocka_unit_test(many_sensors),
