@@ -10,7 +10,7 @@ import subprocess
 import time
 import unittest
 
-from bmcd_fixture import Bmcd, BmcdTestCase, bmcctl, bmcctl_path, bmcd_path, run, run_bmcd
+from bmcd_fixture import Bmcd, BmcdTestCase, bmcctl, bmcctl_path, run, run_bmcd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -5,7 +5,6 @@ The sim starts powered on; bmcd's default power restore policy is "previous" wit
 before the first start, so a fresh bmcd leaves it on. Each test has its own bmcd."""
 
 import json
-import re
 import time
 import unittest
 

@@ -2,7 +2,6 @@
 errors, signals, file modes. No IPMI client is needed for these."""
 
 import os
-import re
 import signal
 import socket
 import stat

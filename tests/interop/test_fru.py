@@ -7,7 +7,6 @@ exactly."""
 
 import json
 import os
-import re
 import unittest
 
 from bmcd_fixture import BmcdTestCase, fields, freeipmi, ipmitool, run

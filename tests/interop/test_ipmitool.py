@@ -11,7 +11,6 @@ disabled user), so each such attempt holds a set-up slot for 10 s. Classes that 
 several failed logins use a fresh bmcd per test.
 """
 
-import os
 import queue
 import re
 import subprocess

@@ -5,8 +5,6 @@ own /usr/bin/python3 subprocess (with a timeout) that prints one JSON object.
 Each test fails if bmcd's log shows a sanitizer report (BmcdTestCase.tearDown)."""
 
 import json
-import re
-import sys
 import unittest
 
 from bmcd_fixture import BmcdTestCase, freeipmi, run
