@@ -78,18 +78,27 @@ static uint8_t set_user_access(struct bmc *bmc, const struct bmc_req *req, struc
 	return CC_OK;
 }
 
-/* IPMI 2.0 §22.27 Get User Access */
-static uint8_t get_user_access(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
+/* The request both Get User Access and Get User Payload Access take: a channel byte
+ * (upper nibble reserved) and a user id byte. */
+static uint8_t read_channel_user(struct bmc *bmc, const struct bmc_req *req, uint8_t *ch, uint8_t *uid)
 {
 	struct bmc_reader r;
-	uint8_t ch, uid;
-
 	rd_init(&r, req->data, req->len);
 	uint8_t b1 = rd_u8(&r), b2 = rd_u8(&r);
 	if (!rd_done(&r))
 		return CC_REQ_LEN_INVALID;
-	if ((b1 & 0xF0) || !channel_field(bmc, req, b1, &ch) || !user_field(b2, &uid))
+	if ((b1 & 0xF0) || !channel_field(bmc, req, b1, ch) || !user_field(b2, uid))
 		return CC_INVALID_FIELD;
+	return CC_OK;
+}
+
+/* IPMI 2.0 §22.27 Get User Access */
+static uint8_t get_user_access(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
+{
+	uint8_t ch, uid;
+	uint8_t cc = read_channel_user(bmc, req, &ch, &uid);
+	if (cc != CC_OK)
+		return cc;
 
 	const struct bmc_user *u = &bmc->users[uid];
 	/* Byte 3 bits 7:6: 01b enabled / 10b disabled via Set User Password (errata 3+);
@@ -268,15 +277,10 @@ static uint8_t set_user_payload_access(struct bmc *bmc, const struct bmc_req *re
 /* IPMI 2.0 §24.7 Get User Payload Access */
 static uint8_t get_user_payload_access(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
 {
-	struct bmc_reader r;
 	uint8_t ch, uid;
-
-	rd_init(&r, req->data, req->len);
-	uint8_t b1 = rd_u8(&r), b2 = rd_u8(&r);
-	if (!rd_done(&r))
-		return CC_REQ_LEN_INVALID;
-	if ((b1 & 0xF0) || !channel_field(bmc, req, b1, &ch) || !user_field(b2, &uid))
-		return CC_INVALID_FIELD;
+	uint8_t cc = read_channel_user(bmc, req, &ch, &uid);
+	if (cc != CC_OK)
+		return cc;
 	const struct bmc_user *u = &bmc->users[uid];
 	wr_u8(rsp, u->payload_std[ch]);
 	wr_u8(rsp, 0x00);
