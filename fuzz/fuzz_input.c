@@ -6,11 +6,13 @@
  *                sent correctly encrypted and authenticated: every handler, every field
  *             3: log in, then length-prefixed raw datagrams (the in-session parser)
  *   bit 2     weakened configuration: all suites, anonymous login, IPMI 1.5
- * Each input gets a fresh BMC, so runs are independent and reproducible. */
+ * Each input gets a fresh BMC on a small scripted platform (two temperature sensors,
+ * one discrete), so runs are independent and reproducible. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_backend.h"
 #include "lanplus_client.h"
 
 static void datagrams(struct lc *c, const uint8_t *p, size_t n)
@@ -43,8 +45,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.anonymous_enabled = true;
 		cfg.ipmi15_enabled = true;
 	}
+	/* A small platform, so sensor, SDR, chassis, watchdog and FRU handlers have
+	 * something to work on. */
+	static struct fake_backend fb;
+	struct bmc_backend be;
+	fake_backend_init(&fb, &be);
+	fake_add_temp(&fb, "CPU1 Temp", 1, 45);
+	fake_add_temp(&fb, "CPU2 Temp", 2, 95);
+	fake_add_discrete(&fb, "Intrusion", 3, 0x05, 0x0001);
 	struct fake_platform *fp = calloc(1, sizeof *fp);
-	struct bmc *bmc = fake_bmc_new(fp, &cfg, true);
+	struct bmc *bmc = fake_bmc_new_with(fp, &cfg, &be, true);
 	struct lc c;
 	lc_init(&c, bmc, fp, 17, "admin", "password");
 	size_t rlen;
