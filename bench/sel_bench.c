@@ -1,9 +1,9 @@
 /* Durable SEL additions per second through the real file store (fdatasync per record),
  * a clear of a full SEL, and the replay of a full SEL at start-up. Not a test.
  *
- *   cc -O2 -std=c11 -D_DEFAULT_SOURCE -Iinclude -Icore -Iplatform/posix bench/sel_bench.c \
- *      core/[a-z]*.c crypto/openssl.c platform/posix/store_file.c -lcrypto -o sel_bench
- *   ./sel_bench [DIR]        # DIR: where store.log goes (default: a new directory in /tmp)
+ *   cmake --preset default && cmake --build build/default --target bench_sel_bench
+ *   ./build/default/bench_sel_bench [DIR]   # DIR: where store.log goes (default: a new
+ *                                          # directory in /tmp)
  */
 #include <stdio.h>
 #include <stdlib.h>
