@@ -38,6 +38,15 @@ uint8_t bmc_dispatch(struct bmc *bmc, const struct bmc_req *req, struct bmc_writ
 	return cc;
 }
 
+const struct bmc_cmd *bmc_dispatch_entry(size_t i)
+{
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+		for (const struct bmc_cmd *c = tables[t]; c->fn; c++)
+			if (i-- == 0)
+				return c;
+	return NULL;
+}
+
 uint8_t bmc_req_channel(const struct bmc_req *req, uint8_t channel)
 {
 	return channel == CHANNEL_CURRENT ? req->channel : channel;

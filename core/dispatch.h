@@ -47,6 +47,10 @@ extern const struct bmc_cmd bmc_cmds_watchdog[];
  * rsp then holds the response data (empty unless CC_OK). */
 uint8_t bmc_dispatch(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp);
 
+/* The i-th command of all tables together (for tests and listings), or NULL past the
+ * last. */
+const struct bmc_cmd *bmc_dispatch_entry(size_t i);
+
 /* Resolves CHANNEL_CURRENT (0x0E) to the channel the request came in on. */
 uint8_t bmc_req_channel(const struct bmc_req *req, uint8_t channel);
 
