@@ -1,5 +1,7 @@
 #include "fake_platform.h"
 
+#include "state.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,4 +170,29 @@ struct bmc *fake_bmc_new_with(struct fake_platform *fp, const struct bmc_config 
 	if (provision && bmc_provision_admin(bmc, "admin", "password") != 0)
 		abort();
 	return bmc;
+}
+
+const struct fake_rec *fake_find_rec(const struct fake_platform *fp, uint16_t type, uint16_t key)
+{
+	for (unsigned i = 0; i < FAKE_MAX_RECS; i++)
+		if (fp->recs[i].used && fp->recs[i].type == type && fp->recs[i].key == key)
+			return &fp->recs[i];
+	return NULL;
+}
+
+struct bmc *fake_restart(const struct fake_platform *fp, struct bmc *old)
+{
+	struct bmc *nb = calloc(1, bmc_size());
+	if (!nb)
+		abort();
+	struct bmc_platform plat = old->plat;
+	struct bmc_backend be = old->backend;
+	struct bmc_config cfg = old->cfg;
+	if (bmc_init(nb, &plat, &be, &cfg) != 0)
+		abort();
+	fake_replay(fp, nb);
+	if (bmc_start(nb) != 0)
+		abort();
+	free(old);
+	return nb;
 }

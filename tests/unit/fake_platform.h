@@ -38,6 +38,11 @@ void fake_platform_init(struct fake_platform *fp, struct bmc_platform *plat);
 const uint8_t *fake_last_sent(const struct fake_platform *fp, size_t *len);
 /* Replays every stored record into bmc (as a restart would). */
 void fake_replay(const struct fake_platform *fp, struct bmc *bmc);
+/* The stored record (type, key), or NULL. */
+const struct fake_rec *fake_find_rec(const struct fake_platform *fp, uint16_t type, uint16_t key);
+/* A restart: a new bmc with old's platform, backend and configuration, replaying what
+ * fp stored, started; old is freed. Aborts if the new bmc does not start. */
+struct bmc *fake_restart(const struct fake_platform *fp, struct bmc *old);
 /* A bmc on the heap, initialised with cfg (defaults when NULL), started, and with user 2
  * "admin"/"password" provisioned when provision is true. */
 struct bmc *fake_bmc_new(struct fake_platform *fp, const struct bmc_config *cfg, bool provision);

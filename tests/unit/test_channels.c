@@ -63,23 +63,12 @@ static void assert_rsp(struct t *t, const uint8_t *want, size_t n)
 
 static void restart(struct t *t)
 {
-	struct bmc *nb = calloc(1, bmc_size());
-	assert_non_null(nb);
-	struct bmc_platform plat = t->bmc->plat;
-	struct bmc_config cfg = t->bmc->cfg;
-	assert_int_equal(bmc_init(nb, &plat, NULL, &cfg), 0);
-	fake_replay(&t->fp, nb);
-	assert_int_equal(bmc_start(nb), 0);
-	free(t->bmc);
-	t->bmc = nb;
+	t->bmc = fake_restart(&t->fp, t->bmc);
 }
 
 static const struct fake_rec *find_rec(const struct t *t, uint16_t type, uint16_t key)
 {
-	for (unsigned i = 0; i < FAKE_MAX_RECS; i++)
-		if (t->fp.recs[i].used && t->fp.recs[i].type == type && t->fp.recs[i].key == key)
-			return &t->fp.recs[i];
-	return NULL;
+	return fake_find_rec(&t->fp, type, key);
 }
 
 static bool access_equal(const struct bmc_chan_access *a, const struct bmc_chan_access *b)

@@ -97,10 +97,7 @@ static void advance(struct bmc *bmc, uint64_t ms)
 
 static const struct fake_rec *find_rec(uint16_t key)
 {
-	for (unsigned i = 0; i < FAKE_MAX_RECS; i++)
-		if (fp.recs[i].used && fp.recs[i].type == STORE_CHASSIS && fp.recs[i].key == key)
-			return &fp.recs[i];
-	return NULL;
+	return fake_find_rec(&fp, STORE_CHASSIS, key);
 }
 
 static uint8_t control(struct bmc *bmc, uint8_t action)

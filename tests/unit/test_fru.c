@@ -92,10 +92,7 @@ static void capture_log(void *ctx, enum bmc_log_level level, const char *msg)
 
 static const struct fake_rec *fru_rec(const struct fake_platform *fp)
 {
-	for (unsigned i = 0; i < FAKE_MAX_RECS; i++)
-		if (fp->recs[i].used && fp->recs[i].type == STORE_FRU)
-			return &fp->recs[i];
-	return NULL;
+	return fake_find_rec(fp, STORE_FRU, 0); /* FRU device 0 */
 }
 
 static void set(char *dst, size_t cap, const char *s)

@@ -102,10 +102,7 @@ static struct bmc *new_bmc(struct fake_platform *fp, uint32_t suites, bool ipmi1
 
 static const struct fake_rec *find_rec(const struct fake_platform *fp, uint16_t key)
 {
-	for (unsigned i = 0; i < FAKE_MAX_RECS; i++)
-		if (fp->recs[i].used && fp->recs[i].type == STORE_LANPARM && fp->recs[i].key == key)
-			return &fp->recs[i];
-	return NULL;
+	return fake_find_rec(fp, STORE_LANPARM, key);
 }
 
 static unsigned count_lan_recs(const struct fake_platform *fp)

@@ -51,15 +51,7 @@ static void free_t(struct t *t)
 /* A new bmc replaying what the old one stored, as a restart would. */
 static void restart(struct t *t)
 {
-	struct bmc *nb = calloc(1, bmc_size());
-	assert_non_null(nb);
-	struct bmc_platform plat = t->bmc->plat;
-	struct bmc_config cfg = t->bmc->cfg;
-	assert_int_equal(bmc_init(nb, &plat, NULL, &cfg), 0);
-	fake_replay(&t->fp, nb);
-	assert_int_equal(bmc_start(nb), 0);
-	free(t->bmc);
-	t->bmc = nb;
+	t->bmc = fake_restart(&t->fp, t->bmc);
 }
 
 static struct rsp xfer_priv(struct t *t, uint8_t cmd, uint8_t priv, const uint8_t *data, size_t len)
