@@ -9,6 +9,7 @@
 #include "sel.h"
 #include "sensor.h"
 #include "channels.h"
+#include "ipmb.h"
 #include "lanparm.h"
 #include "session.h"
 #include "rmcp.h"
@@ -39,7 +40,8 @@ void bmc_config_defaults(struct bmc_config *cfg)
 	memcpy(cfg->ip, ip, 4);
 	memcpy(cfg->netmask, mask, 4);
 	cfg->sel_capacity = BMC_SEL_MAX;
-	cfg->event_receiver = BMC_SA; /* 4096 unless the port lowered the cap */
+	cfg->event_receiver = BMC_SA;
+	cfg->slave_addr = BMC_SA;
 }
 
 void bmc_logf(struct bmc *bmc, enum bmc_log_level level, const char *fmt, ...)
@@ -89,6 +91,11 @@ int bmc_init(struct bmc *bmc, const struct bmc_platform *platform, const struct 
 	}
 	if (cfg->max_sessions == 0 || cfg->max_sessions > BMC_MAX_SESSIONS) {
 		bmc_logf(bmc, BMC_LOG_ERROR, "max_sessions must be 1..%d", BMC_MAX_SESSIONS);
+		return -1;
+	}
+	/* §5.4: a slave address is even; 00h and FFh are not controllers. */
+	if ((cfg->slave_addr & 1) || cfg->slave_addr == 0) {
+		bmc_logf(bmc, BMC_LOG_ERROR, "slave address %02Xh is not a controller address", cfg->slave_addr);
 		return -1;
 	}
 	if (cfg->session_timeout_s == 0) {
@@ -227,7 +234,10 @@ void bmc_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, co
 	if (!bmc->started)
 		return;
 	bmc->stats.rx++;
-	bmc_rmcp_input(bmc, channel, peer, buf, len);
+	if (bmc_channel_exists(bmc, channel) && bmc->chans[channel].medium == CHAN_MEDIUM_IPMB)
+		bmc_ipmb_input(bmc, channel, buf, len);
+	else
+		bmc_rmcp_input(bmc, channel, peer, buf, len);
 }
 
 void bmc_tick(struct bmc *bmc)
@@ -235,6 +245,7 @@ void bmc_tick(struct bmc *bmc)
 	if (!bmc->started)
 		return;
 	bmc_sessions_tick(bmc);
+	bmc_ipmb_tick(bmc);
 	bmc_sensors_tick(bmc);
 	bmc_chassis_tick(bmc);
 }

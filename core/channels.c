@@ -52,6 +52,9 @@ void bmc_channels_defaults(struct bmc *bmc)
 	/* LAN channels carry IPMB-format messages (table 6-2 note), hence protocol 01h. */
 	channel_init(&bmc->chans[CHANNEL_LAN], MEDIUM_LAN_802_3, PROTOCOL_IPMB, CHAN_MULTI_SESSION);
 	channel_init(&bmc->chans[CHANNEL_SYSTEM], MEDIUM_SYSTEM_IF, PROTOCOL_KCS, CHAN_SESSIONLESS);
+	/* The primary IPMB exists when the port has a bus (platform.ipmb_send). */
+	if (bmc->plat.ipmb_send)
+		channel_init(&bmc->chans[CHANNEL_PRIMARY_IPMB], CHAN_MEDIUM_IPMB, PROTOCOL_IPMB, CHAN_SESSIONLESS);
 }
 
 bool bmc_channel_access_ok(const struct bmc_chan_access *a)

@@ -11,6 +11,8 @@ void bmc_channels_defaults(struct bmc *bmc);
 /* Replays a STORE_CHANNEL_ACCESS record (key = channel). Returns 0 or negative. */
 int bmc_channels_apply(struct bmc *bmc, uint16_t key, const uint8_t *value, size_t len);
 bool bmc_channel_exists(const struct bmc *bmc, uint8_t channel);
+/* Channel medium type, IPMI 2.0 table 6-3: IPMB (I2C). */
+#define CHAN_MEDIUM_IPMB 0x01
 /* The volatile access mode allows sessions / messages now (mode != disabled). */
 bool bmc_channel_enabled(const struct bmc *bmc, uint8_t channel);
 /* Volatile privilege limit. PRIV_NONE (0) for a channel that does not exist, so that a

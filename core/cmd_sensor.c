@@ -4,13 +4,14 @@
  * are in cmd_sdr.c. */
 #include <string.h>
 
+#include "channels.h"
 #include "dispatch.h"
 
 #define READING_THRESHOLD 0x01
 
 static struct bmc_sensor *sensor_of(struct bmc *bmc, const struct bmc_req *req, unsigned *slot)
 {
-	int i = bmc_sensor_find(bmc, BMC_SA, req->lun, req->data[0]);
+	int i = bmc_sensor_find(bmc, bmc->cfg.slave_addr, req->lun, req->data[0]);
 	if (i < 0)
 		return NULL;
 	*slot = (unsigned)i;
@@ -82,6 +83,7 @@ static uint8_t platform_event(struct bmc *bmc, const struct bmc_req *req, struct
 	struct bmc_reader r;
 	struct bmc_event ev;
 	bool sys = req->channel == CHANNEL_SYSTEM;
+	bool ipmb = bmc_channel_exists(bmc, req->channel) && bmc->chans[req->channel].medium == CHAN_MEDIUM_IPMB;
 	size_t base = sys ? 6 : 5;
 	if (req->len < base || req->len > base + 2)
 		return CC_REQ_LEN_INVALID;
@@ -103,6 +105,9 @@ static uint8_t platform_event(struct bmc *bmc, const struct bmc_req *req, struct
 	/* §32.1: channel 0 for the system interface and the BMC itself. */
 	uint8_t chan = sys ? 0 : (uint8_t)(req->channel & 0x0F);
 	ev.generator = (uint16_t)(gen | (chan << 12));
+	/* §29.3: from IPMB the generator is the requester, its slave address and LUN. */
+	if (ipmb)
+		ev.generator = (uint16_t)(req->rq_addr | (chan << 12) | (req->rq_lun << 8));
 	bmc_sensor_event(bmc, &ev);
 	return CC_OK;
 }

@@ -4,10 +4,10 @@
 static const struct bmc_cmd *const tables[] = {
 	bmc_cmds_app, bmc_cmds_user, bmc_cmds_channel, bmc_cmds_session, bmc_cmds_transport,
 	bmc_cmds_sel, bmc_cmds_sdr, bmc_cmds_sensor, bmc_cmds_fru, bmc_cmds_chassis,
-	bmc_cmds_watchdog,
+	bmc_cmds_watchdog, bmc_cmds_msg,
 };
 
-static const struct bmc_cmd *lookup(uint8_t netfn, uint8_t cmd)
+const struct bmc_cmd *bmc_dispatch_find(uint8_t netfn, uint8_t cmd)
 {
 	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
 		for (const struct bmc_cmd *c = tables[t]; c->fn; c++)
@@ -18,7 +18,7 @@ static const struct bmc_cmd *lookup(uint8_t netfn, uint8_t cmd)
 
 uint8_t bmc_dispatch(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
 {
-	const struct bmc_cmd *c = lookup(req->netfn, req->cmd);
+	const struct bmc_cmd *c = bmc_dispatch_find(req->netfn, req->cmd);
 	size_t start = wr_len(rsp);
 
 	if (!c)

@@ -15,6 +15,8 @@ struct bmc_req {
 	const uint8_t *data;
 	size_t len;
 	const struct bmc_peer *peer;  /* the remote end, NULL where there is none */
+	uint8_t rq_addr;              /* requester's slave address or software id (message header) */
+	uint8_t rq_lun;
 };
 
 /* Writes the response data (after the completion code) to rsp and returns the
@@ -42,10 +44,14 @@ extern const struct bmc_cmd bmc_cmds_sensor[];
 extern const struct bmc_cmd bmc_cmds_fru[];
 extern const struct bmc_cmd bmc_cmds_chassis[];
 extern const struct bmc_cmd bmc_cmds_watchdog[];
+extern const struct bmc_cmd bmc_cmds_msg[];
 
 /* Finds the command, checks length and privilege, runs it. Returns the completion code;
  * rsp then holds the response data (empty unless CC_OK). */
 uint8_t bmc_dispatch(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp);
+
+/* The table entry of (netfn, cmd), or NULL. */
+const struct bmc_cmd *bmc_dispatch_find(uint8_t netfn, uint8_t cmd);
 
 /* The i-th command of all tables together (for tests and listings), or NULL past the
  * last. */

@@ -58,6 +58,13 @@ static void send15(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer
 		bmc_rmcp_send(bmc, channel, peer, out, wr_len(&w));
 }
 
+void bmc_lan15_send_session(struct bmc *bmc, struct bmc_session *s, const uint8_t *msg, size_t len)
+{
+	if (++s->out_seq == 0)
+		s->out_seq = 1;
+	send15(bmc, s->channel, &s->peer, s, s->out_seq, msg, len);
+}
+
 static void in_session(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, uint8_t authtype,
 		       uint32_t seq, uint32_t sid, const uint8_t *code, const uint8_t *msg, size_t mlen)
 {

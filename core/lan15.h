@@ -13,6 +13,8 @@ void bmc_lan15_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer *pe
 		     size_t len);
 /* The 16-byte IPMI 1.5 MD5 auth code over msg for session id sid and sequence seq
  * (§22.17.1): MD5(password | sid | msg | seq | password). */
+/* Sends a message inside an active IPMI 1.5 session (the next outbound sequence). */
+void bmc_lan15_send_session(struct bmc *bmc, struct bmc_session *s, const uint8_t *msg, size_t len);
 void bmc_lan15_authcode(const uint8_t key[16], uint32_t sid, uint32_t seq, const uint8_t *msg, size_t len,
 			uint8_t out[16]);
 

@@ -42,6 +42,8 @@ int bmc_msg_process(struct bmc *bmc, uint8_t channel, const struct bmc_peer *pee
 		.data = data,
 		.len = len - BMC_MSG_MIN,
 		.peer = peer,
+		.rq_addr = rq_addr,
+		.rq_lun = (uint8_t)(seq_lun & 3),
 	};
 	if (req.netfn & 1)
 		return -1; /* a response sent to us: nothing to answer */

@@ -16,7 +16,7 @@
 
 uint16_t bmc_sdr_count(const struct bmc *bmc)
 {
-	return (uint16_t)(bmc->sensors.nrec + 2);
+	return (uint16_t)(bmc->sensors.nrec + 2 + bmc->sensors.nremote_mc);
 }
 
 uint16_t bmc_sdr_resolve(const struct bmc *bmc, uint16_t id)
@@ -227,7 +227,7 @@ static int fru_locator(struct bmc *bmc, struct bmc_writer *w, uint16_t id)
 			name = fi.board_product;
 	}
 	uint8_t *len = header(w, id, SDR_FRU_LOCATOR);
-	wr_u8(w, BMC_SA);               /* 6: device access address [7:1] */
+	wr_u8(w, bmc->cfg.slave_addr);  /* 6: device access address [7:1] */
 	wr_u8(w, 0x00);                 /* 7: FRU device id 0 */
 	wr_u8(w, 0x80);                 /* 8: [7] logical FRU device, LUN 0, private bus 0 */
 	wr_u8(w, 0x00);                 /* 9: channel 0 */
@@ -241,21 +241,30 @@ static int fru_locator(struct bmc *bmc, struct bmc_writer *w, uint16_t id)
 	return finish(w, len);
 }
 
-/* Management controller device locator for the BMC itself, §43.9. */
-static int mc_locator(struct bmc_writer *w, uint16_t id)
+/* Management controller device locator, §43.9: this controller, or another one on
+ * IPMB that owns sensors of the repository (a satellite: a sensor device only). */
+static int mc_locator(struct bmc_writer *w, uint16_t id, uint8_t addr, bool self, uint8_t instance)
 {
+	char name[17] = MC_NAME;
+	if (!self) {
+		static const char hex[] = "0123456789ABCDEF";
+		const char sat[] = "MC at ..h";
+		memcpy(name, sat, sizeof sat);
+		name[6] = hex[addr >> 4];
+		name[7] = hex[addr & 15];
+	}
 	uint8_t *len = header(w, id, SDR_MC_LOCATOR);
-	wr_u8(w, BMC_SA);               /* 6: device slave address [7:1] */
+	wr_u8(w, addr);                 /* 6: device slave address [7:1] */
 	wr_u8(w, 0x00);                 /* 7: channel 0 */
 	wr_u8(w, 0x00);                 /* 8: no ACPI notification; global init 00b: enable events */
 	/* 9: capabilities: [7] chassis, [4] event receiver, [3] FRU inventory, [2] SEL,
 	 * [1] SDR repository, [0] sensor device. */
-	wr_u8(w, 0x80 | 0x10 | 0x08 | 0x04 | 0x02 | 0x01);
+	wr_u8(w, self ? 0x80 | 0x10 | 0x08 | 0x04 | 0x02 | 0x01 : 0x01);
 	wr_zero(w, 3);                  /* 10-12 reserved */
 	wr_u8(w, ENTITY_MGMT_MODULE);   /* 13: entity id, system management module */
-	wr_u8(w, 0x01);                 /* 14: entity instance */
+	wr_u8(w, instance);             /* 14: entity instance */
 	wr_u8(w, 0x00);                 /* 15 OEM */
-	put_id_string(w, MC_NAME);      /* 16- */
+	put_id_string(w, name);         /* 16- */
 	return finish(w, len);
 }
 
@@ -269,7 +278,11 @@ int bmc_sdr_encode(struct bmc *bmc, uint16_t id, uint8_t *buf, size_t cap)
 	if (id == ss->nrec + 1)
 		return fru_locator(bmc, &w, id);
 	if (id == ss->nrec + 2)
-		return mc_locator(&w, id);
+		return mc_locator(&w, id, bmc->cfg.slave_addr, true, 1);
+	if (id > ss->nrec + 2) {
+		unsigned k = (unsigned)(id - ss->nrec - 3);
+		return mc_locator(&w, id, ss->remote_mc[k], false, (uint8_t)(k + 2));
+	}
 
 	uint16_t slot = ss->rec[id - 1];
 	const struct bmc_sensor *s = &ss->s[slot];

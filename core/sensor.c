@@ -144,9 +144,9 @@ int bmc_event_receiver_persist(struct bmc *bmc)
 
 int bmc_sensor_find(const struct bmc *bmc, uint8_t owner, uint8_t lun, uint8_t number)
 {
-	/* Only the BMC's own sensors are reachable; a satellite controller's would be
-	 * reached by bridging (a later issue) and get their own index then. */
-	if (owner != BMC_SA || lun > 3)
+	/* Only this controller's own sensors answer here; another owner's are reached
+	 * by bridging to that controller (Send Message). */
+	if (owner != bmc->cfg.slave_addr || lun > 3)
 		return -1;
 	uint16_t slot = bmc->sensors.by_num[lun][number];
 	return slot == BMC_SENSOR_NONE ? -1 : (int)slot;
@@ -155,8 +155,8 @@ int bmc_sensor_find(const struct bmc *bmc, uint8_t owner, uint8_t lun, uint8_t n
 /* Checks a description and returns why it cannot be used, or NULL. */
 static const char *desc_problem(const struct bmc *bmc, const struct bmc_sensor_desc *d)
 {
-	if (d->owner != BMC_SA)
-		return "owner is not the BMC (20h); other owners need IPMB bridging";
+	if ((d->owner & 1) || d->owner == 0)
+		return "owner is not an IPMB slave address";
 	if (d->lun == 2 || d->lun > 3)
 		return "LUN must be 0, 1 or 3";
 	if (d->number == 0xFF)
@@ -259,6 +259,19 @@ static void sdr_stamp(struct bmc *bmc)
 		bmc_logf(bmc, BMC_LOG_WARN, "sensors: cannot store the SDR time stamp");
 }
 
+/* Registers another controller that owns sensors. False when the table is full. */
+static bool remote_mc(struct bmc *bmc, uint8_t addr)
+{
+	struct bmc_sensors *ss = &bmc->sensors;
+	for (unsigned k = 0; k < ss->nremote_mc; k++)
+		if (ss->remote_mc[k] == addr)
+			return true;
+	if (ss->nremote_mc == BMC_MAX_REMOTE_MCS)
+		return false;
+	ss->remote_mc[ss->nremote_mc++] = addr;
+	return true;
+}
+
 int bmc_sensors_start(struct bmc *bmc)
 {
 	struct bmc_sensors *ss = &bmc->sensors;
@@ -272,6 +285,7 @@ int bmc_sensors_start(struct bmc *bmc)
 	}
 	ss->count = n;
 	ss->nrec = 0;
+	ss->nremote_mc = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct bmc_sensor_desc d;
 		const char *why;
@@ -287,8 +301,17 @@ int bmc_sensors_start(struct bmc *bmc)
 			memset(&ss->s[i], 0, sizeof ss->s[i]);
 			continue;
 		}
+		if (d.owner != bmc->cfg.slave_addr && !remote_mc(bmc, d.owner)) {
+			bmc_logf(bmc, BMC_LOG_ERROR, "sensor %u (%s): skipped: more than %d other controllers", i,
+				 d.id, BMC_MAX_REMOTE_MCS);
+			memset(&ss->s[i], 0, sizeof ss->s[i]);
+			continue;
+		}
 		adopt(bmc, i, &d);
-		ss->by_num[d.lun][d.number] = (uint16_t)i;
+		if (d.owner == bmc->cfg.slave_addr)
+			ss->by_num[d.lun][d.number] = (uint16_t)i;
+		else
+			ss->s[i].flags = SENS_REMOTE; /* published, never polled here */
 		ss->rec[ss->nrec++] = (uint16_t)i;
 	}
 	/* Settings replayed for slots the platform no longer has are forgotten. */

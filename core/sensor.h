@@ -26,6 +26,10 @@ struct bmc;
 #define SENS_SCAN 0x04      /* sensor scanning enabled, §35.10 byte 2 bit 6 */
 #define SENS_VALID 0x08     /* the last read succeeded */
 #define SENS_RESTORED 0x10  /* settings replayed from the store before start */
+#define SENS_REMOTE 0x20    /* owned by another controller: in the SDR repository only */
+
+/* Other controllers whose sensors the SDR repository publishes (one MC locator each). */
+#define BMC_MAX_REMOTE_MCS 8
 
 /* Threshold indices, in the order of backend.h thr[] and of the §35.8 masks. */
 enum { THR_LNC, THR_LC, THR_LNR, THR_UNC, THR_UC, THR_UNR, THR_COUNT };
@@ -61,6 +65,8 @@ struct bmc_sensors {
 	/* SDR record id - 1 -> slot, for record ids 1..nrec; the two device locators
 	 * follow (sdr.c). */
 	uint16_t rec[BMC_MAX_SENSORS];
+	uint8_t remote_mc[BMC_MAX_REMOTE_MCS]; /* their slave addresses, in order of first sensor */
+	uint8_t nremote_mc;
 	uint16_t reservation;     /* Reserve SDR Repository, §33.11; 0 = none yet */
 	uint16_t dev_reservation; /* Reserve Device SDR Repository, §35.4 */
 	uint32_t sdr_time;        /* records last changed: "most recent addition", §33.9 */
@@ -70,6 +76,7 @@ struct bmc_sensors {
 	uint32_t budget;          /* polls owed, in 1/1000 of a sensor */
 	uint64_t last_ms;
 	bool ticking;
+	uint32_t events_lost;      /* for a remote receiver the bus did not take */
 	uint8_t evr_addr, evr_lun; /* event receiver, §30.1; FFh = event generation off */
 	bmc_event_observer *observer; /* sees every event (tests, the control socket) */
 	void *observer_ctx;

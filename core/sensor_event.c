@@ -75,6 +75,18 @@ int bmc_sensor_event(struct bmc *bmc, const struct bmc_event *ev)
 				 ev->d3);
 }
 
+/* An event for a receiver elsewhere on IPMB: a Platform Event Message (§29.3) from
+ * this controller, with the sensor's LUN as the requester LUN so that the receiver
+ * records the right generator. No answer is awaited: IPMB events are best effort. */
+static void remote_event(struct bmc *bmc, const struct bmc_sensor *s, const struct bmc_event *ev)
+{
+	const uint8_t data[7] = {0x04, ev->sensor_type, ev->sensor_num, ev->dir_type, ev->d1, ev->d2, ev->d3};
+	if (!bmc_ipmb_present(bmc) ||
+	    bmc_ipmb_request(bmc, CHANNEL_PRIMARY_IPMB, bmc->sensors.evr_addr, NETFN_SENSOR, bmc->sensors.evr_lun,
+			     s->lun, 0x02, data, sizeof data) != 0)
+		bmc->sensors.events_lost++;
+}
+
 /* One state bit changed: an event if the sensor may send it, §29.7 and §35.10. */
 static void state_changed(struct bmc *bmc, struct bmc_sensor *s, unsigned offset, bool asserted)
 {
@@ -85,9 +97,8 @@ static void state_changed(struct bmc *bmc, struct bmc_sensor *s, unsigned offset
 		s->deasserted |= bit;
 	if (!(s->flags & SENS_EVENTS))
 		return;
-	/* §30.1: event receiver FFh turns event generation off. Another address would be
-	 * reached over IPMB, which bmcd does not have yet: those events are dropped. */
-	if (bmc->sensors.evr_addr != BMC_SA)
+	/* §30.1: event receiver FFh turns event generation off. */
+	if (bmc->sensors.evr_addr == 0xFF)
 		return;
 	uint16_t allowed = asserted ? (uint16_t)(s->assert_mask & s->assert_en)
 				    : (uint16_t)(s->deassert_mask & s->deassert_en);
@@ -96,7 +107,7 @@ static void state_changed(struct bmc *bmc, struct bmc_sensor *s, unsigned offset
 	struct bmc_event ev = {
 		/* §32.1: generator byte 1 = BMC slave address, byte 2 = channel 0, the
 		 * sensor's LUN, so sensor numbers on LUN 1 and 3 stay distinct. */
-		.generator = (uint16_t)(BMC_SA | (s->lun << 8)),
+		.generator = (uint16_t)(bmc->cfg.slave_addr | (s->lun << 8)),
 		.sensor_type = s->type,
 		.sensor_num = s->number,
 		/* §29.7: event dir (bit 7: 1 = deassertion) | event/reading type */
@@ -115,7 +126,10 @@ static void state_changed(struct bmc *bmc, struct bmc_sensor *s, unsigned offset
 		ev.d2 = 0xFF;
 		ev.d3 = 0xFF;
 	}
-	bmc_sensor_event(bmc, &ev);
+	if (bmc->sensors.evr_addr == bmc->cfg.slave_addr)
+		bmc_sensor_event(bmc, &ev);
+	else
+		remote_event(bmc, s, &ev);
 }
 
 void bmc_sensor_poll(struct bmc *bmc, unsigned slot)

@@ -181,6 +181,7 @@ void bmc_session_close(struct bmc *bmc, struct bmc_session *s, const char *why)
 			 s->user_id, name, peer, why);
 		bmc->stats.sessions_closed++;
 	}
+	bmc_ipmb_session_gone(bmc, s->bmc_sid);
 	bmc_wipe(s, sizeof *s);
 	s->state = SESS_FREE;
 }

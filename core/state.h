@@ -12,6 +12,7 @@
 #include "bmc/wire.h"
 #include "chassis.h"
 #include "fru.h"
+#include "ipmb.h"
 #include "sel.h"
 #include "sensor.h"
 
@@ -148,6 +149,9 @@ struct bmc {
 	struct bmc_sensors sensors;
 	struct bmc_fru fru;
 	struct bmc_chassis chassis;
+	struct bmc_ipmb ipmb;
+	uint16_t rx_disabled;     /* Enable Message Channel Receive: bit n = channel n off */
+	bool wdt_pretimeout_flag; /* Get Message Flags bit 3, until Clear Message Flags */
 };
 
 /* core/bmc.c helpers used across the core */

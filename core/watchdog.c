@@ -151,6 +151,7 @@ void bmc_watchdog_tick(struct bmc *bmc)
 	/* §27.1: the pre-timeout interrupt comes pretimeout_s seconds before expiry. */
 	if (pre != WD_PRE_NONE && !wd->pretimeout_done && left <= (uint64_t)wd->pretimeout_s * 1000u) {
 		wd->pretimeout_done = true;
+		bmc->wdt_pretimeout_flag = true;
 		if (bmc->backend.pretimeout_interrupt)
 			bmc->backend.pretimeout_interrupt(bmc->backend.ctx, pre);
 		log_event(bmc, 0x08); /* table 42-3: "timer interrupt" */

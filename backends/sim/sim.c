@@ -87,3 +87,43 @@ void sim_tick(struct sim *sim, uint64_t now_ms)
 	sim_power_step(sim);
 	sim_sensors_step(sim, dt);
 }
+
+static unsigned view_count(void *ctx)
+{
+	return ((const struct sim_view *)ctx)->count;
+}
+
+static int view_describe(void *ctx, unsigned index, struct bmc_sensor_desc *out)
+{
+	const struct sim_view *v = ctx;
+	return index < v->count ? be_sensor_describe(v->sim, v->map[index], out) : -1;
+}
+
+static int view_read(void *ctx, unsigned index, uint8_t *raw, uint16_t *states)
+{
+	const struct sim_view *v = ctx;
+	return index < v->count ? sim_sensor_read(v->sim, v->map[index], raw, states) : -1;
+}
+
+void sim_view_init(struct sim_view *v, struct sim *sim, uint8_t owner, struct bmc_backend *be)
+{
+	memset(v, 0, sizeof *v);
+	v->sim = sim;
+	for (unsigned i = 0; i < sim->count; i++)
+		if (sim->desc[i].owner == owner)
+			v->map[v->count++] = (uint16_t)i;
+	*be = (struct bmc_backend){
+		.ctx = v,
+		.sensor_count = view_count,
+		.sensor_describe = view_describe,
+		.sensor_read = view_read,
+	};
+}
+
+unsigned sim_satellites(const struct sim *sim, uint8_t *addrs, unsigned max)
+{
+	unsigned n = 0;
+	if (sim->cfg.backplane_drives && n < max)
+		addrs[n++] = sim->cfg.backplane_addr;
+	return n;
+}

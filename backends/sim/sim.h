@@ -16,7 +16,8 @@
 #include "bmc/backend.h"
 #include "sim_config.h"
 
-#define SIM_MAX_SENSORS 64
+/* The built-in server (53), the most DIMMs and the largest backplane: 1,339. */
+#define SIM_MAX_SENSORS 1344
 #define SIM_FANS 6
 
 enum sim_override { SIM_AUTO = 0, SIM_PINNED = 1, SIM_FAULT = 2 };
@@ -32,9 +33,31 @@ struct sim_sensor {
 
 enum sim_pending { SIM_PENDING_NONE, SIM_PENDING_ON, SIM_PENDING_OFF };
 
+/* How a sensor's value is produced (sim_table.c describes, sim_sensor.c computes). */
+enum sim_model {
+	M_TEMP,      /* ambient + base + gain * load, first-order lag */
+	M_FAN,       /* RPM from the hottest CPU; stops with the host */
+	M_VOLT,      /* a rail at its nominal value; Vcore rises a little with load */
+	M_PSU_POWER, /* half of the system's input power */
+	M_SYS_POWER, /* input power of the whole system */
+	M_VIN,       /* AC input voltage, always present */
+	M_PSU_STATUS, M_POWER_UNIT, M_REDUNDANCY, M_CPU_STATUS, M_MEMORY, M_ACPI, M_DRIVE_SLOT, M_NONE,
+};
+
+struct sim_spec {
+	struct bmc_sensor_desc desc;
+	uint8_t model;      /* enum sim_model */
+	uint8_t src;        /* socket (0/1) whose load drives it; fan or PSU number */
+	bool host_powered;  /* reading unavailable while the host is off */
+	double base, gain;  /* M_TEMP: degrees above ambient idle / added at full load;
+			       M_VOLT: nominal volts / volts added at full load */
+	double tau_s;       /* M_TEMP, M_FAN: time constant of the lag */
+};
+
 struct sim {
 	struct sim_config cfg;
 	unsigned count;
+	struct sim_spec spec[SIM_MAX_SENSORS];
 	struct bmc_sensor_desc desc[SIM_MAX_SENSORS];
 	struct sim_sensor s[SIM_MAX_SENSORS];
 	uint64_t prng;
@@ -61,6 +84,19 @@ void sim_init(struct sim *sim, const struct sim_config *cfg, struct bmc_backend 
 /* Advances the model to now_ms (the caller's monotonic clock; the first call sets the
  * origin) and runs due power transitions. Call a few times a second. */
 void sim_tick(struct sim *sim, uint64_t now_ms);
+
+/* The sensors one other controller of the simulated chassis owns (a satellite on
+ * IPMB, such as the storage backplane), as a backend of their own for the core that
+ * plays that controller. Readings and overrides are the simulator's, shared with the
+ * BMC's view. */
+struct sim_view {
+	struct sim *sim;
+	unsigned count;
+	uint16_t map[SIM_MAX_SENSORS]; /* view index -> simulator index */
+};
+void sim_view_init(struct sim_view *v, struct sim *sim, uint8_t owner, struct bmc_backend *be);
+/* The IPMB addresses of the satellite controllers the configuration asks for. */
+unsigned sim_satellites(const struct sim *sim, uint8_t *addrs, unsigned max);
 
 /* Sensors by SDR ID string: the index (the backend's index too), or -1. */
 int sim_sensor_find(const struct sim *sim, const char *id);

@@ -20,6 +20,9 @@ void sim_config_defaults(struct sim_config *c)
 	c->power_on = true;
 	c->cycle_delay_ms = 1000;
 	c->soft_off_delay_ms = 3000;
+	c->dimm_sensors = 8;
+	c->backplane_drives = 0;
+	c->backplane_addr = 0x2C;
 	c->fru.chassis_type = 0x17; /* SMBIOS "rack mount chassis" */
 	snprintf(c->fru.chassis_part, sizeof c->fru.chassis_part, "%s", "BMCD-2U-CH");
 	snprintf(c->fru.board_mfr, sizeof c->fru.board_mfr, "%s", "bmcd project");
@@ -69,6 +72,42 @@ static int set_seed(struct sim_config *c, const struct sim_config_key *k, const 
 	if (parse_uint(v, 0, 0xFFFFFFFFul, &n, why, wl))
 		return -1;
 	c->seed = (uint32_t)n;
+	return 0;
+}
+
+static int set_dimms(struct sim_config *c, const struct sim_config_key *k, const char *v, char *why, size_t wl)
+{
+	unsigned long n;
+	(void)k;
+	if (parse_uint(v, 0, SIM_MAX_DIMMS, &n, why, wl))
+		return -1;
+	c->dimm_sensors = (uint16_t)n;
+	return 0;
+}
+
+static int set_drives(struct sim_config *c, const struct sim_config_key *k, const char *v, char *why, size_t wl)
+{
+	unsigned long n;
+	(void)k;
+	if (parse_uint(v, 0, SIM_MAX_DRIVES, &n, why, wl))
+		return -1;
+	c->backplane_drives = (uint16_t)n;
+	return 0;
+}
+
+static int set_bp_addr(struct sim_config *c, const struct sim_config_key *k, const char *v, char *why, size_t wl)
+{
+	unsigned long n;
+	(void)k;
+	/* An even IPMB slave address that is not the BMC's (20h) nor reserved (00h-0Fh,
+	 * F0h-FFh, IPMB v1.0 table 1). */
+	if (parse_uint(v, 0x10, 0xEE, &n, why, wl))
+		return -1;
+	if ((n & 1) || n == 0x20) {
+		snprintf(why, wl, "must be an even slave address other than 0x20");
+		return -1;
+	}
+	c->backplane_addr = (uint8_t)n;
 	return 0;
 }
 
@@ -235,6 +274,9 @@ const struct sim_config_key sim_config_keys[] = {
 	{"sim", "power_on", set_power_on, 0, 0},
 	{"sim", "cycle_delay_ms", set_ms, offsetof(struct sim_config, cycle_delay_ms), 0},
 	{"sim", "soft_off_delay_ms", set_ms, offsetof(struct sim_config, soft_off_delay_ms), 0},
+	{"sim", "dimm_sensors", set_dimms, 0, 0},
+	{"sim", "backplane_drives", set_drives, 0, 0},
+	{"sim", "backplane_address", set_bp_addr, 0, 0},
 	{"fru", "chassis_type", set_chassis_type, 0, 0},
 	TEXT("fru", "chassis_part", fru.chassis_part),
 	TEXT("fru", "chassis_serial", fru.chassis_serial),

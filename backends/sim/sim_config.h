@@ -9,6 +9,12 @@
 
 #include "bmc/backend.h"
 
+/* Upper bounds of the scale settings: 8 DIMMs on LUN 0 and 255 on each of LUNs 1 and
+ * 3; a backplane with one temperature and one slot sensor per drive plus its own
+ * temperature, on its LUNs 0, 1 and 3. */
+#define SIM_MAX_DIMMS 518
+#define SIM_MAX_DRIVES 382
+
 struct sim_config {
 	uint32_t seed;              /* same seed, same readings */
 	uint8_t ambient_c;          /* inlet air temperature, degrees C */
@@ -17,6 +23,12 @@ struct sim_config {
 	bool power_on;              /* host power at start */
 	uint32_t cycle_delay_ms;    /* off time of a power cycle */
 	uint32_t soft_off_delay_ms; /* how long the "OS" takes to shut down */
+	/* Scale: DIMM temperature sensors in all (the first 8 on LUN 0, the rest on LUNs 1
+	 * and 3), and a storage backplane controller on IPMB with a temperature and a slot
+	 * sensor per drive (0 drives: no backplane). */
+	uint16_t dimm_sensors;
+	uint16_t backplane_drives;
+	uint8_t backplane_addr;     /* its IPMB slave address */
 	/* Empty strings (chassis/board/product serial, asset) are derived from the seed. */
 	struct bmc_fru_info fru;
 };

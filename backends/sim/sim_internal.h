@@ -4,29 +4,8 @@
 
 #include "sim.h"
 
-/* How a sensor's value is produced (sim_table.c describes, sim_sensor.c computes). */
-enum sim_model {
-	M_TEMP,      /* ambient + base + gain * load, first-order lag */
-	M_FAN,       /* RPM from the hottest CPU; stops with the host */
-	M_VOLT,      /* a rail at its nominal value; Vcore rises a little with load */
-	M_PSU_POWER, /* half of the system's input power */
-	M_SYS_POWER, /* input power of the whole system */
-	M_VIN,       /* AC input voltage, always present */
-	M_PSU_STATUS, M_POWER_UNIT, M_REDUNDANCY, M_CPU_STATUS, M_MEMORY, M_ACPI, M_NONE,
-};
-
-struct sim_spec {
-	struct bmc_sensor_desc desc;
-	uint8_t model;      /* enum sim_model */
-	uint8_t src;        /* socket (0/1) whose load drives it; fan or PSU number */
-	bool host_powered;  /* reading unavailable while the host is off */
-	double base, gain;  /* M_TEMP: degrees above ambient idle / added at full load;
-			       M_VOLT: nominal volts / volts added at full load */
-	double tau_s;       /* M_TEMP, M_FAN: time constant of the lag */
-};
-
-extern const struct sim_spec sim_specs[];
-extern const unsigned sim_nspecs;
+/* sim_table.c: fills sim->spec and sim->desc from the configuration. */
+void sim_table_build(struct sim *sim);
 
 /* A small local PRNG (splitmix64): deterministic across platforms, no libc state. */
 static inline uint64_t sim_prng_next(uint64_t *s)

@@ -13,9 +13,9 @@
 #define PSU_FAILED 0x0002
 #define PSU_INPUT_LOST 0x0008
 
-static const struct sim_spec *spec(unsigned i)
+static const struct sim_spec *spec_of(const struct sim *sim, unsigned i)
 {
-	return &sim_specs[i];
+	return &sim->spec[i];
 }
 
 static double clamp(double v, double lo, double hi)
@@ -49,7 +49,7 @@ static double hottest_cpu(const struct sim *sim)
 {
 	double t = sim->cfg.ambient_c;
 	for (unsigned i = 0; i < sim->count; i++)
-		if (spec(i)->model == M_TEMP && spec(i)->desc.entity_id == 0x03 && sim->s[i].value > t)
+		if (spec_of(sim, i)->model == M_TEMP && spec_of(sim, i)->desc.entity_id == 0x03 && sim->s[i].value > t)
 			t = sim->s[i].value;
 	return t;
 }
@@ -63,7 +63,7 @@ static double system_power(const struct sim *sim)
 /* Where the model value is heading now. */
 static double target(const struct sim *sim, unsigned i)
 {
-	const struct sim_spec *sp = spec(i);
+	const struct sim_spec *sp = spec_of(sim, i);
 	double amb = sim->cfg.ambient_c;
 
 	switch (sp->model) {
@@ -92,7 +92,7 @@ static double target(const struct sim *sim, unsigned i)
 
 static double noise_amplitude(const struct sim *sim, unsigned i, double value)
 {
-	switch (spec(i)->model) {
+	switch (spec_of(sim, i)->model) {
 	case M_TEMP:
 		return 0.3;
 	case M_FAN:
@@ -136,9 +136,9 @@ static void update_load(struct sim *sim)
 
 void sim_sensors_init(struct sim *sim)
 {
-	sim->count = sim_nspecs;
+	sim_table_build(sim);
 	for (unsigned i = 0; i < sim->count; i++) {
-		sim->desc[i] = spec(i)->desc;
+		sim->desc[i] = spec_of(sim, i)->desc;
 		memset(&sim->s[i], 0, sizeof sim->s[i]);
 	}
 	for (unsigned k = 0; k < SIM_FANS; k++) /* fans differ a little from one another */
@@ -147,7 +147,7 @@ void sim_sensors_init(struct sim *sim)
 	/* Steady state: temperatures first, since the fans follow the CPUs. */
 	for (unsigned pass = 0; pass < 2; pass++)
 		for (unsigned i = 0; i < sim->count; i++)
-			if (sim->desc[i].reading_type == 0x01 && (pass == 0) == (spec(i)->model == M_TEMP))
+			if (sim->desc[i].reading_type == 0x01 && (pass == 0) == (spec_of(sim, i)->model == M_TEMP))
 				sim->s[i].value = target(sim, i);
 	update_raw(sim, false);
 }
@@ -158,7 +158,7 @@ void sim_sensors_step(struct sim *sim, double dt_s)
 	for (unsigned i = 0; i < sim->count; i++) {
 		if (sim->desc[i].reading_type != 0x01)
 			continue;
-		double tau = spec(i)->tau_s, goal = target(sim, i);
+		double tau = spec_of(sim, i)->tau_s, goal = target(sim, i);
 		/* Implicit Euler step of dv/dt = (goal - v) / tau: stable for any dt. */
 		double a = tau > 0 ? dt_s / (tau + dt_s) : 1;
 		sim->s[i].value += (goal - sim->s[i].value) * a;
@@ -182,7 +182,7 @@ bool sim_sensor_is_threshold(const struct sim *sim, unsigned index)
 static int find_model(const struct sim *sim, uint8_t model, uint8_t entity, uint8_t instance)
 {
 	for (unsigned i = 0; i < sim->count; i++)
-		if (spec(i)->model == model && sim->desc[i].entity_id == entity &&
+		if (spec_of(sim, i)->model == model && sim->desc[i].entity_id == entity &&
 		    sim->desc[i].entity_instance == instance)
 			return (int)i;
 	return -1;
@@ -198,7 +198,7 @@ static uint16_t effective_states(const struct sim *sim, unsigned i)
 /* The model's own discrete states, before forced ones. */
 static uint16_t discrete_states(const struct sim *sim, unsigned i)
 {
-	const struct sim_spec *sp = spec(i);
+	const struct sim_spec *sp = spec_of(sim, i);
 	uint8_t raw;
 	uint16_t st;
 
@@ -211,6 +211,8 @@ static uint16_t discrete_states(const struct sim *sim, unsigned i)
 		return sim->power_on ? 0x0001 : 0x0020; /* S0/G0 working, or S5/G2 soft-off */
 	case M_MEMORY:
 		return 0x0040; /* offset 6: presence detected */
+	case M_DRIVE_SLOT:
+		return 0x0001; /* table 42-3 drive slot, offset 0: drive presence */
 	case M_CPU_STATUS: {
 		uint16_t s = 0x0080; /* offset 7: processor presence detected */
 		int t = find_model(sim, M_TEMP, 0x03, (uint8_t)(sp->src + 1));
@@ -221,7 +223,7 @@ static uint16_t discrete_states(const struct sim *sim, unsigned i)
 	}
 	case M_REDUNDANCY:
 		for (unsigned k = 0; k < sim->count; k++) {
-			if (spec(k)->model != M_PSU_STATUS)
+			if (spec_of(sim, k)->model != M_PSU_STATUS)
 				continue;
 			uint16_t ps = effective_states(sim, k);
 			if (sim->s[k].override == SIM_FAULT || !(ps & PSU_PRESENT) || (ps & (PSU_FAILED | PSU_INPUT_LOST)))
@@ -250,7 +252,7 @@ int sim_sensor_read(const struct sim *sim, unsigned index, uint8_t *raw, uint16_
 		*raw = s->pinned_raw;
 		return 0;
 	}
-	if (spec(index)->host_powered && !sim->power_on)
+	if (spec_of(sim, index)->host_powered && !sim->power_on)
 		return -1;
 	*raw = s->raw;
 	return 0;

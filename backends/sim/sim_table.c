@@ -3,6 +3,9 @@
  * published as full SDRs, discrete ones as compact SDRs (Session Audit, which has no
  * reading, as an event-only record). Numbers are grouped by kind: 01h temperatures,
  * 20h fans, 30h voltages, 40h power, 50h discrete. */
+#include <stdio.h>
+#include <string.h>
+
 #include "sim_internal.h"
 
 /* Threshold readable masks: bit 0 LNC, 1 LC, 2 LNR, 3 UNC, 4 UC, 5 UNR. */
@@ -44,7 +47,7 @@
 #define VOLT(ID, NUM, ENT, INST, M, REXP, NOM, RD, LNC, LC, LNR, UNC, UC, UNR, MODEL, SRC, HP, BASE, GAIN) \
 	THR(ID, NUM, ENT, INST, 0x02, 0x04, M, REXP, NOM, RD, LNC, LC, LNR, UNC, UC, UNR, MODEL, SRC, HP, BASE, GAIN, 0)
 
-const struct sim_spec sim_specs[] = {
+static const struct sim_spec base_specs[] = {
 	/* Temperatures (01h): CPUs, DIMMs (four per socket), air, PSUs, chipset, VRs. */
 	TEMP("CPU1 Temp", 0x01, 0x03, 1, 45, UP, 0, 0, 0, 85, 95, 100, 0, 15, 45, 20),
 	TEMP("CPU2 Temp", 0x02, 0x03, 2, 45, UP, 0, 0, 0, 85, 95, 100, 1, 15, 45, 20),
@@ -116,5 +119,72 @@ const struct sim_spec sim_specs[] = {
 	/* Session audit: 0 activated, 1 deactivated, 2 invalid user/password, 3 disabled. */
 	DISC("Session Audit", 0x5F, 0x07, 1, 0x2A, 0x6F, 0x000F, 0x03, M_NONE, 0),
 };
-const unsigned sim_nspecs = sizeof sim_specs / sizeof sim_specs[0];
-_Static_assert(sizeof sim_specs / sizeof sim_specs[0] <= SIM_MAX_SENSORS, "raise SIM_MAX_SENSORS");
+_Static_assert(sizeof base_specs / sizeof base_specs[0] + (SIM_MAX_DIMMS - 8) + 1 + 2 * SIM_MAX_DRIVES <=
+		       SIM_MAX_SENSORS,
+	       "raise SIM_MAX_SENSORS");
+
+/* Sensor number n of a controller's 765 (LUN 0, 1 and 3, numbers 00h-FEh each). */
+static void place(struct bmc_sensor_desc *d, unsigned n)
+{
+	static const uint8_t luns[3] = {0, 1, 3};
+	d->lun = luns[n / 255];
+	d->number = (uint8_t)(n % 255);
+}
+
+/* "DIMM A1 Temp" .. "DIMM H1 Temp" are built in; more DIMMs continue with slot 2 of
+ * channel A, and so on: 8 channels of up to 65 slots. */
+static void add_dimms(struct sim *sim)
+{
+	const struct sim_spec *proto = NULL;
+	for (unsigned i = 0; i < sim->count; i++)
+		if (sim->spec[i].desc.entity_id == 0x20 && sim->spec[i].model == M_TEMP)
+			proto = &sim->spec[i];
+	if (!proto)
+		return;
+	for (unsigned k = 8; k < sim->cfg.dimm_sensors; k++) {
+		struct sim_spec *sp = &sim->spec[sim->count++];
+		*sp = *proto;
+		snprintf(sp->desc.id, sizeof sp->desc.id, "DIMM %c%u Temp", 'A' + (int)(k % 8), k / 8 + 1);
+		place(&sp->desc, 255 + (k - 8)); /* LUN 1 first */
+		sp->desc.entity_instance = (uint8_t)(k + 1 > 127 ? 127 : k + 1);
+		sp->src = (uint8_t)((k % 8) / 4); /* channels A-D on socket 0, E-H on socket 1 */
+	}
+}
+
+/* A storage backplane controller on IPMB: its own temperature, then per drive a
+ * temperature (threshold) and a drive slot sensor (type 0Dh: presence, fault,
+ * predictive failure, rebuild). Its sensors are owned by it, so clients read them by
+ * bridging through the BMC. */
+static void add_backplane(struct sim *sim)
+{
+	unsigned n = 0;
+	if (!sim->cfg.backplane_drives)
+		return;
+	struct sim_spec *bp = &sim->spec[sim->count++];
+	*bp = (struct sim_spec)TEMP("BP Temp", 0, 0x0F, 1, 30, UP, 0, 0, 0, 55, 60, 65, 2, 6, 4, 90);
+	bp->desc.owner = sim->cfg.backplane_addr;
+	place(&bp->desc, n++);
+	for (unsigned k = 0; k < sim->cfg.backplane_drives; k++) {
+		struct sim_spec *t = &sim->spec[sim->count++];
+		*t = (struct sim_spec)TEMP("", 0, 0x04, 1, 35, UP, 0, 0, 0, 55, 60, 65, 2, 10, 6, 120);
+		snprintf(t->desc.id, sizeof t->desc.id, "Drive%u Temp", k);
+		t->desc.owner = sim->cfg.backplane_addr;
+		t->desc.entity_instance = (uint8_t)(k % 127 + 1);
+		t->host_powered = true;
+		place(&t->desc, n++);
+		struct sim_spec *d = &sim->spec[sim->count++];
+		*d = (struct sim_spec)DISC("", 0, 0x04, 1, 0x0D, 0x6F, 0x0087, 0x02, M_DRIVE_SLOT, 0);
+		snprintf(d->desc.id, sizeof d->desc.id, "Drive%u Slot", k);
+		d->desc.owner = sim->cfg.backplane_addr;
+		d->desc.entity_instance = t->desc.entity_instance;
+		place(&d->desc, n++);
+	}
+}
+
+void sim_table_build(struct sim *sim)
+{
+	sim->count = sizeof base_specs / sizeof base_specs[0];
+	memcpy(sim->spec, base_specs, sizeof base_specs);
+	add_dimms(sim);
+	add_backplane(sim);
+}

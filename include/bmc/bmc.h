@@ -54,6 +54,11 @@ struct bmc_config {
 	/* Event receiver at start-up (IPMI 2.0 §30.1): 0x20, the BMC itself, by default;
 	 * 0xFF turns event generation off. Set Event Receiver changes and stores it. */
 	uint8_t event_receiver;
+	/* This controller's IPMB slave address (IPMI 2.0 §5.4): 20h for the BMC; a
+	 * satellite controller built on this core has its own (for example 2Ch). Its own
+	 * sensors are the backend's sensors with this owner; sensors of other owners are
+	 * published in the SDR repository and read by bridging. */
+	uint8_t slave_addr;
 };
 
 size_t bmc_size(void);

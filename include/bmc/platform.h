@@ -42,6 +42,12 @@ struct bmc_platform {
 	int (*store_put)(void *ctx, uint16_t type, uint16_t key, const void *data, size_t len);
 	/* Asks the port to reset the BMC after the current reply has been sent. May be NULL. */
 	void (*reset)(void *ctx, enum bmc_reset_kind kind);
+	/* Puts one frame on IPMB channel `channel` (channel 0, the primary IPMB); its first
+	 * byte is the destination slave address. Returns 0 when a device acknowledged it,
+	 * -1 when none did (NAK), -2 on a bus error. The frame must be delivered later, not
+	 * from inside this call; frames for this controller come in through bmc_input on
+	 * the same channel. NULL: this controller has no IPMB. */
+	int (*ipmb_send)(void *ctx, uint8_t channel, const void *frame, size_t len);
 };
 
 #endif

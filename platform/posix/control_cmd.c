@@ -188,6 +188,7 @@ static void cmd_sensor_get(struct daemon *d, unsigned i, struct ctl_out *o)
 static void refresh(struct daemon *d, unsigned i)
 {
 	bmc_sensor_refresh(d->bmc, (int)i);
+	satellites_refresh(d);
 }
 
 static void cmd_sensor(struct daemon *d, int argc, char **argv, struct ctl_out *o)

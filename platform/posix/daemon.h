@@ -8,7 +8,9 @@
 #include "bmc/bmc.h"
 #include "config.h"
 #include "control.h"
+#include "ipmb_bus.h"
 #include "net.h"
+#include "satellite.h"
 #include "sim.h"
 #include "store_file.h"
 
@@ -21,6 +23,9 @@ struct daemon {
 	struct bmc_backend backend;
 	struct bmc_platform platform;
 	struct control ctl; /* the bmcctl socket, opened by daemon_loop */
+	struct ipmb_bus bus; /* the simulated chassis' IPMB: the BMC and its satellites */
+	struct satellite sats[SATELLITES_MAX];
+	unsigned nsats;
 	bool reset_pending; /* set by the core's reset op, acted on after the reply is sent */
 	enum bmc_reset_kind reset_kind; /* of the pending reset; cold wins over warm */
 };

@@ -106,7 +106,8 @@ int daemon_loop(struct daemon *d)
 	log_info("ready: bmcd %s serving %u address%s", BMC_VERSION, d->net.n, d->net.n == 1 ? "" : "es");
 	for (;;) {
 		struct epoll_event evs[NET_MAX_SOCKETS + 3 + CONTROL_MAX_CLIENTS];
-		int n = epoll_wait(ep, evs, (int)(sizeof evs / sizeof evs[0]), -1);
+		/* Frames on the simulated IPMB go out before the loop sleeps again. */
+		int n = epoll_wait(ep, evs, (int)(sizeof evs / sizeof evs[0]), d->bus.count ? 0 : -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -127,6 +128,7 @@ int daemon_loop(struct daemon *d)
 					uint64_t now = mono_ms();
 					sim_tick(&d->sim, now);
 					bmc_tick(d->bmc);
+					satellites_tick(d);
 					control_tick(&d->ctl, now);
 				}
 				if (d->reset_pending && daemon_core_reset(d))
@@ -141,6 +143,7 @@ int daemon_loop(struct daemon *d)
 				goto out;
 			}
 		}
+		ipmb_bus_deliver(&d->bus);
 	}
 out:
 	if (ctl_open)

@@ -98,9 +98,12 @@ int main(int argc, char **argv)
 	}
 	sim_init(&d.sim, &d.cfg.sim, &d.backend);
 	daemon_platform_init(&d);
+	ipmb_bus_init(&d.bus);
 	if (daemon_core_start(&d) == 0) {
-		if (daemon_loop(&d) == 0)
+		if (ipmb_bus_attach(&d.bus, d.cfg.bmc.slave_addr, d.bmc) == 0 && satellites_start(&d) == 0 &&
+		    daemon_loop(&d) == 0)
 			rc = EXIT_SUCCESS;
+		satellites_stop(&d);
 		daemon_core_stop(&d);
 	}
 	bmc_wipe(d.bmc, bmc_size()); /* passwords and session keys */

@@ -34,6 +34,13 @@ static void p_send(void *ctx, uint8_t channel, const struct bmc_peer *peer, cons
 	net_send(&d->net, peer, buf, len);
 }
 
+static int p_ipmb_send(void *ctx, uint8_t channel, const void *frame, size_t len)
+{
+	struct daemon *d = ctx;
+	(void)channel; /* one bus: the primary IPMB */
+	return ipmb_bus_send(&d->bus, frame, len);
+}
+
 static void p_log(void *ctx, enum bmc_log_level level, const char *msg)
 {
 	(void)ctx;
@@ -69,4 +76,8 @@ void daemon_platform_init(struct daemon *d)
 		.store_put = p_store_put,
 		.reset = p_reset,
 	};
+	/* The BMC has an IPMB when the simulated chassis has other controllers on it. */
+	uint8_t addrs[SATELLITES_MAX];
+	if (sim_satellites(&d->sim, addrs, SATELLITES_MAX))
+		d->platform.ipmb_send = p_ipmb_send;
 }

@@ -151,12 +151,37 @@ struct bmc *fake_bmc_new(struct fake_platform *fp, const struct bmc_config *cfg,
 	return fake_bmc_new_with(fp, cfg, NULL, provision);
 }
 
-struct bmc *fake_bmc_new_with(struct fake_platform *fp, const struct bmc_config *cfg,
-			      const struct bmc_backend *backend, bool provision)
+static int f_ipmb_send(void *ctx, uint8_t channel, const void *frame, size_t len)
 {
-	static struct bmc_platform plat;
+	struct fake_platform *fp = ctx;
+	(void)channel;
+	if (fp->ipmb_rc)
+		return fp->ipmb_rc;
+	unsigned slot = fp->ipmb_count++ % FAKE_MAX_SENT;
+	size_t n = len < sizeof fp->ipmb[0] ? len : sizeof fp->ipmb[0];
+	memcpy(fp->ipmb[slot], frame, n);
+	fp->ipmb_len[slot] = n;
+	return 0;
+}
+
+const uint8_t *fake_last_ipmb(const struct fake_platform *fp, size_t *len)
+{
+	if (!fp->ipmb_count)
+		return NULL;
+	unsigned slot = (fp->ipmb_count - 1) % FAKE_MAX_SENT;
+	*len = fp->ipmb_len[slot];
+	return fp->ipmb[slot];
+}
+
+static struct bmc *new_bmc(struct fake_platform *fp, const struct bmc_config *cfg, const struct bmc_backend *backend,
+			   bool provision, bool ipmb)
+{
+	struct bmc_platform pl; /* bmc_init copies it */
+	struct bmc_platform *plat = &pl;
 	struct bmc_config def;
-	fake_platform_init(fp, &plat);
+	fake_platform_init(fp, plat);
+	if (ipmb)
+		plat->ipmb_send = f_ipmb_send;
 	if (!cfg) {
 		bmc_config_defaults(&def);
 		cfg = &def;
@@ -165,11 +190,23 @@ struct bmc *fake_bmc_new_with(struct fake_platform *fp, const struct bmc_config 
 	if (!bmc)
 		abort();
 	struct bmc_backend none = {0};
-	if (bmc_init(bmc, &plat, backend ? backend : &none, cfg) != 0 || bmc_start(bmc) != 0)
+	if (bmc_init(bmc, plat, backend ? backend : &none, cfg) != 0 || bmc_start(bmc) != 0)
 		abort();
 	if (provision && bmc_provision_admin(bmc, "admin", "password") != 0)
 		abort();
 	return bmc;
+}
+
+struct bmc *fake_bmc_new_with(struct fake_platform *fp, const struct bmc_config *cfg,
+			      const struct bmc_backend *backend, bool provision)
+{
+	return new_bmc(fp, cfg, backend, provision, false);
+}
+
+struct bmc *fake_bmc_new_ipmb(struct fake_platform *fp, const struct bmc_config *cfg,
+			      const struct bmc_backend *backend, bool provision)
+{
+	return new_bmc(fp, cfg, backend, provision, true);
 }
 
 const struct fake_rec *fake_find_rec(const struct fake_platform *fp, uint16_t type, uint16_t key)

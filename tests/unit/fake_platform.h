@@ -30,6 +30,12 @@ struct fake_platform {
 	struct fake_rec recs[FAKE_MAX_RECS];
 	bool quiet;              /* suppress log output */
 	int resets;
+	/* IPMB (fake_bmc_new_ipmb): frames sent, the newest FAKE_MAX_SENT kept, and the
+	 * answer ipmb_send gives (0 ACK, -1 NAK, -2 bus error). */
+	unsigned ipmb_count;
+	uint8_t ipmb[FAKE_MAX_SENT][64];
+	size_t ipmb_len[FAKE_MAX_SENT];
+	int ipmb_rc;
 };
 
 /* Fills plat with ops bound to fp (zeroed first). */
@@ -49,5 +55,10 @@ struct bmc *fake_bmc_new(struct fake_platform *fp, const struct bmc_config *cfg,
 /* The same with a backend (copied); NULL backend = none. */
 struct bmc *fake_bmc_new_with(struct fake_platform *fp, const struct bmc_config *cfg,
 			      const struct bmc_backend *be, bool provision);
+/* The same on a platform with an IPMB (channel 0): frames land in fp->ipmb. */
+struct bmc *fake_bmc_new_ipmb(struct fake_platform *fp, const struct bmc_config *cfg,
+			      const struct bmc_backend *be, bool provision);
+/* The newest IPMB frame sent, or NULL. */
+const uint8_t *fake_last_ipmb(const struct fake_platform *fp, size_t *len);
 
 #endif

@@ -256,7 +256,16 @@ int lc_cmd(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t
 	uint8_t pkt[512];
 	size_t n = lc_build(c, netfn, cmd, data, len, pkt, sizeof pkt), rlen;
 	const uint8_t *r = lc_xfer(c, pkt, n, &rlen);
-	if (!r || rlen < 16 || get32(r + 6) != c->csid)
+	uint8_t msg[512];
+	size_t mlen;
+	if (!r || lc_unwrap(c, r, rlen, msg, &mlen))
+		return -1;
+	return parse_msg(msg, mlen, cc, rsp, rsp_len);
+}
+
+int lc_unwrap(struct lc *c, const uint8_t *r, size_t rlen, uint8_t *msg, size_t *msg_len)
+{
+	if (rlen < 16 || get32(r + 6) != c->csid)
 		return -1;
 	size_t plen = (size_t)(r[14] | r[15] << 8);
 	size_t icv = c->suite_integ == 4 ? 16 : c->suite_integ ? 12 : 0;
@@ -279,7 +288,11 @@ int lc_cmd(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t
 		mlen = plen - 16 - 1 - clear[plen - 17];
 		m = clear;
 	}
-	return parse_msg(m, mlen, cc, rsp, rsp_len);
+	if (mlen > 512)
+		return -1;
+	memcpy(msg, m, mlen);
+	*msg_len = mlen;
+	return 0;
 }
 
 int lc_cmd15(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *cc,

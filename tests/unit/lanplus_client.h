@@ -50,6 +50,9 @@ size_t lc_wrap(struct lc *c, const uint8_t *msg, size_t mlen, uint8_t *out, size
  * when a valid, authenticated reply arrived. */
 int lc_cmd(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *cc,
 	   uint8_t *rsp, size_t *rsp_len);
+/* Verifies and decrypts one in-session packet from the BMC (for replies that come on
+ * their own, such as a bridged response); writes the IPMI message. Returns 0 or -1. */
+int lc_unwrap(struct lc *c, const uint8_t *pkt, size_t len, uint8_t *msg, size_t *msg_len);
 /* Same, outside a session, in the IPMI 1.5 format (session id 0, auth type none). */
 int lc_cmd15(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *cc,
 	     uint8_t *rsp, size_t *rsp_len);

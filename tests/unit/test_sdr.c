@@ -386,7 +386,7 @@ static void device_sdr(void **state)
 }
 
 /* 765 sensors (255 on each of LUNs 0, 1, 3, the most owner 20h can address) plus
- * descriptions that must be refused: duplicates, LUN 2, another owner, number FFh. */
+ * descriptions that must be refused: duplicates, LUN 2, an odd owner, number FFh. */
 static void many_sensors(void **state)
 {
 	(void)state;
@@ -405,7 +405,7 @@ static void many_sensors(void **state)
 		switch (k % 4) {
 		case 0: break;                                  /* duplicate of LUN 0 */
 		case 1: fb.desc[i].lun = 2; break;
-		case 2: fb.desc[i].owner = 0x22; break;
+		case 2: fb.desc[i].owner = 0x23; break;         /* not a slave address */
 		default: fb.desc[i].number = 0xFF; break;
 		}
 	}
