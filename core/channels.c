@@ -21,7 +21,9 @@
 enum {
 	MEDIUM_LAN_802_3 = 0x04,
 	MEDIUM_SYSTEM_IF = 0x0C,
+	MEDIUM_SERIAL = 0x05, /* asynchronous serial/modem (RS-232) */
 	PROTOCOL_IPMB = 0x01,
+	PROTOCOL_TMODE = 0x09, /* Terminal Mode */
 	PROTOCOL_KCS = 0x05,
 };
 
@@ -52,6 +54,13 @@ void bmc_channels_defaults(struct bmc *bmc)
 	/* LAN channels carry IPMB-format messages (table 6-2 note), hence protocol 01h. */
 	channel_init(&bmc->chans[CHANNEL_LAN], MEDIUM_LAN_802_3, PROTOCOL_IPMB, CHAN_MULTI_SESSION);
 	channel_init(&bmc->chans[CHANNEL_SYSTEM], MEDIUM_SYSTEM_IF, PROTOCOL_KCS, CHAN_SESSIONLESS);
+	/* Serial channel 2 only when the port has a device for it. Basic Mode carries
+	 * IPMB-format messages (table 6-2 note); a port pinned to Terminal Mode says so.
+	 * A serial channel holds one session (§14, table 6-4: single-session). */
+	if (bmc->cfg.serial_enabled)
+		channel_init(&bmc->chans[CHANNEL_SERIAL], MEDIUM_SERIAL,
+			     bmc->cfg.serial_mode == BMC_SERIAL_TERMINAL ? PROTOCOL_TMODE : PROTOCOL_IPMB,
+			     CHAN_SINGLE_SESSION);
 }
 
 bool bmc_channel_access_ok(const struct bmc_chan_access *a)

@@ -14,6 +14,7 @@
 #include "fru.h"
 #include "sel.h"
 #include "sensor.h"
+#include "serial.h"
 
 /* User IDs 1..BMC_MAX_USERS; id 1 is the null user (IPMI 2.0 §6.9.1). */
 #define BMC_MAX_USERS 16
@@ -148,6 +149,7 @@ struct bmc {
 	struct bmc_sensors sensors;
 	struct bmc_fru fru;
 	struct bmc_chassis chassis;
+	struct bmc_serial serial;
 };
 
 /* core/bmc.c helpers used across the core */
