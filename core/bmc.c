@@ -14,6 +14,7 @@
 #include "session.h"
 #include "rmcp.h"
 #include "users.h"
+#include "serial.h"
 
 size_t bmc_size(void)
 {
@@ -102,6 +103,10 @@ int bmc_init(struct bmc *bmc, const struct bmc_platform *platform, const struct 
 		bmc_logf(bmc, BMC_LOG_ERROR, "session timeout must be at least 1 s");
 		return -1;
 	}
+	if (cfg->serial_mode > BMC_SERIAL_TERMINAL || cfg->serial_priv > PRIV_ADMIN) {
+		bmc_logf(bmc, BMC_LOG_ERROR, "serial mode or privilege out of range");
+		return -1;
+	}
 	if (bmc_random(bmc, bmc->boot_secret, sizeof bmc->boot_secret) != 0) {
 		bmc_logf(bmc, BMC_LOG_ERROR, "no randomness");
 		return -1;
@@ -116,6 +121,7 @@ int bmc_init(struct bmc *bmc, const struct bmc_platform *platform, const struct 
 	bmc_users_defaults(bmc);
 	bmc_channels_defaults(bmc);
 	bmc_lanparm_defaults(bmc);
+	bmc_serial_defaults(bmc);
 	bmc_sel_init(bmc);
 	bmc_sensors_init(bmc);
 	bmc_fru_init(bmc);
@@ -167,6 +173,9 @@ void bmc_store_apply(struct bmc *bmc, uint16_t type, uint16_t key, const void *v
 		break;
 	case STORE_CHASSIS:
 		rc = bmc_chassis_apply(bmc, type, key, value, len);
+		break;
+	case STORE_SERIALPARM:
+		rc = bmc->cfg.serial_enabled ? bmc_serialparm_apply(bmc, key, value, len) : 0;
 		break;
 	default:
 		rc = -1;
@@ -246,6 +255,7 @@ void bmc_tick(struct bmc *bmc)
 		return;
 	bmc_sessions_tick(bmc);
 	bmc_ipmb_tick(bmc);
+	bmc_serial_tick(bmc);
 	bmc_sensors_tick(bmc);
 	bmc_chassis_tick(bmc);
 }

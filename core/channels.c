@@ -21,7 +21,9 @@
 enum {
 	MEDIUM_LAN_802_3 = 0x04,
 	MEDIUM_SYSTEM_IF = 0x0C,
+	MEDIUM_SERIAL = 0x05, /* asynchronous serial/modem (RS-232) */
 	PROTOCOL_IPMB = 0x01,
+	PROTOCOL_TMODE = 0x09, /* Terminal Mode */
 	PROTOCOL_KCS = 0x05,
 };
 
@@ -55,6 +57,13 @@ void bmc_channels_defaults(struct bmc *bmc)
 	/* The primary IPMB exists when the port has a bus (platform.ipmb_send). */
 	if (bmc->plat.ipmb_send)
 		channel_init(&bmc->chans[CHANNEL_PRIMARY_IPMB], CHAN_MEDIUM_IPMB, PROTOCOL_IPMB, CHAN_SESSIONLESS);
+	/* Serial channel 2 only when the port has a device for it. Basic Mode carries
+	 * IPMB-format messages (table 6-2 note); a port pinned to Terminal Mode says so.
+	 * A serial channel holds one session (§14, table 6-4: single-session). */
+	if (bmc->cfg.serial_enabled)
+		channel_init(&bmc->chans[CHANNEL_SERIAL], MEDIUM_SERIAL,
+			     bmc->cfg.serial_mode == BMC_SERIAL_TERMINAL ? PROTOCOL_TMODE : PROTOCOL_IPMB,
+			     CHAN_SINGLE_SESSION);
 }
 
 bool bmc_channel_access_ok(const struct bmc_chan_access *a)

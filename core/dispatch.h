@@ -45,6 +45,7 @@ extern const struct bmc_cmd bmc_cmds_fru[];
 extern const struct bmc_cmd bmc_cmds_chassis[];
 extern const struct bmc_cmd bmc_cmds_watchdog[];
 extern const struct bmc_cmd bmc_cmds_msg[];
+extern const struct bmc_cmd bmc_cmds_serial[];
 
 /* Finds the command, checks length and privilege, runs it. Returns the completion code;
  * rsp then holds the response data (empty unless CC_OK). */

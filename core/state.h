@@ -15,6 +15,7 @@
 #include "ipmb.h"
 #include "sel.h"
 #include "sensor.h"
+#include "serial.h"
 
 /* User IDs 1..BMC_MAX_USERS; id 1 is the null user (IPMI 2.0 §6.9.1). */
 #define BMC_MAX_USERS 16
@@ -152,6 +153,7 @@ struct bmc {
 	struct bmc_ipmb ipmb;
 	uint16_t rx_disabled;     /* Enable Message Channel Receive: bit n = channel n off */
 	bool wdt_pretimeout_flag; /* Get Message Flags bit 3, until Clear Message Flags */
+	struct bmc_serial serial;
 };
 
 /* core/bmc.c helpers used across the core */

@@ -59,6 +59,19 @@ struct bmc_config {
 	 * sensors are the backend's sensors with this owner; sensors of other owners are
 	 * published in the SDR repository and read by bridging. */
 	uint8_t slave_addr;
+	/* Serial channel 2 (IPMI 2.0 §14): off unless the port has a device for it. */
+	bool serial_enabled;
+	uint8_t serial_mode;   /* enum bmc_serial_mode: which framings are accepted */
+	/* Privilege of requests outside a serial session (direct connect without login):
+	 * PRIV_NONE, the default, means a session ([SYS PWD]) is required as §14 says. */
+	uint8_t serial_priv;
+	uint32_t serial_baud;  /* initial bit rate of Serial/Modem parameter 7 */
+};
+
+enum bmc_serial_mode {
+	BMC_SERIAL_AUTO = 0,     /* Basic and Terminal Mode, told apart per message */
+	BMC_SERIAL_BASIC = 1,    /* IPMI 2.0 §14.4 only */
+	BMC_SERIAL_TERMINAL = 2, /* IPMI 2.0 §14.7 only */
 };
 
 size_t bmc_size(void);
@@ -78,6 +91,12 @@ bool bmc_needs_admin(const struct bmc *bmc);
 int bmc_provision_admin(struct bmc *bmc, const char *name, const char *password);
 /* One datagram / frame from peer on channel. */
 void bmc_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, const void *buf, size_t len);
+/* Bytes read from the serial device (channel 2), in any chunking. Replies go out
+ * through platform send(channel 2, peer of family 0). */
+void bmc_serial_input(struct bmc *bmc, const void *buf, size_t len);
+/* The serial bit rate in bits/s that Serial/Modem parameter 7 holds (0 when serial is
+ * off): the port sets its device to it after bmc_start. */
+uint32_t bmc_serial_baud(const struct bmc *bmc);
 /* Runs timers; call at least once a second. */
 void bmc_tick(struct bmc *bmc);
 

@@ -8,7 +8,7 @@
 #include "log.h"
 
 enum { OPT_HELP = 'h', OPT_VERSION = 'V', OPT_CONFIG = 'c', OPT_STATE = 's', OPT_LISTEN = 'l', OPT_FG = 'f',
-       OPT_LOG = 'L', OPT_USER = 'u' };
+       OPT_LOG = 'L', OPT_USER = 'u', OPT_SERIAL = 'S' };
 
 static const struct option options[] = {
 	{"config", required_argument, NULL, OPT_CONFIG},
@@ -17,6 +17,7 @@ static const struct option options[] = {
 	{"foreground", no_argument, NULL, OPT_FG},
 	{"log-level", required_argument, NULL, OPT_LOG},
 	{"user", required_argument, NULL, OPT_USER},
+	{"serial", required_argument, NULL, OPT_SERIAL},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -26,7 +27,7 @@ void args_usage(FILE *out)
 {
 	fputs("usage: bmcd [--config FILE] [--state-dir DIR] [--listen ADDR[:PORT]]...\n"
 	      "            [--foreground] [--log-level error|warn|info|debug] [--user NAME]\n"
-	      "            [--help] [--version]\n"
+	      "            [--serial DEVICE] [--help] [--version]\n"
 	      "\n"
 	      "An IPMI 2.0 BMC daemon (RMCP+ over UDP). Secure by default: cipher suite 17\n"
 	      "only, no IPMI 1.5, no anonymous login, a random admin password written to\n"
@@ -40,6 +41,8 @@ void args_usage(FILE *out)
 	      "                      foreground and logs to stderr (run it under a supervisor)\n"
 	      "  --log-level LEVEL   error, warn, info (default) or debug\n"
 	      "  --user NAME         when started as root: switch to NAME after binding\n"
+	      "  --serial DEVICE     serve IPMI Basic and Terminal Mode (channel 2) on this\n"
+	      "                      tty or pty; replaces [serial] device (default: off)\n"
 	      "  --help, --version   print this text or the version and exit\n",
 	      out);
 }
@@ -73,6 +76,9 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			break;
 		case OPT_USER:
 			a->user = optarg;
+			break;
+		case OPT_SERIAL:
+			a->serial = optarg;
 			break;
 		case OPT_HELP:
 			a->help = true;
@@ -119,6 +125,11 @@ int args_apply(const struct args *a, struct daemon_config *c, char *err, size_t 
 		snprintf(err, errlen, "--user: name empty or too long");
 		return -1;
 	}
+	if (a->serial && config_set_text(c->serial_device, sizeof c->serial_device, a->serial)) {
+		snprintf(err, errlen, "--serial: path empty or too long");
+		return -1;
+	}
+	c->bmc.serial_enabled = c->serial_device[0] != '\0';
 	if (c->nlisten == 0 && config_add_listen(c, "127.0.0.1", why, sizeof why)) {
 		snprintf(err, errlen, "default listen address: %s", why);
 		return -1;

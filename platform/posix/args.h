@@ -15,6 +15,7 @@ struct args {
 	unsigned nlisten;
 	const char *log_level;
 	const char *user;
+	const char *serial; /* --serial DEVICE */
 	bool help, version;
 };
 

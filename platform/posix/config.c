@@ -13,6 +13,7 @@
 
 #include "bmc/crypto.h"
 #include "log.h"
+#include "serial.h"
 
 #define LINE_MAX_LEN 1024
 
@@ -27,6 +28,7 @@ void config_defaults(struct daemon_config *c)
 	c->log_level = BMC_LOG_INFO;
 	snprintf(c->state_dir, sizeof c->state_dir, "%s", "./bmcd-state");
 	sim_config_defaults(&c->sim);
+	c->bmc.serial_baud = 115200;
 }
 
 void config_wipe(struct daemon_config *c)
@@ -402,6 +404,53 @@ static int set_user(struct daemon_config *c, const char *v, char *why, size_t wh
 	return 0;
 }
 
+static int set_serial_device(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	if (config_set_text(c->serial_device, sizeof c->serial_device, v)) {
+		snprintf(why, whylen, "expected a device path shorter than %zu characters", sizeof c->serial_device);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_serial_mode(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	static const char *const names[] = {"auto", "basic", "terminal"};
+	for (size_t i = 0; i < 3; i++) {
+		if (!strcmp(v, names[i])) {
+			c->bmc.serial_mode = (uint8_t)i;
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "expected auto, basic or terminal");
+	return -1;
+}
+
+static int set_serial_baud(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	unsigned long n;
+	if (parse_uint(v, 0, 0xFFFFFFFFul, &n, why, whylen) || !serial_baud_ok((uint32_t)n)) {
+		snprintf(why, whylen, "expected 9600, 19200, 38400, 57600 or 115200");
+		return -1;
+	}
+	c->bmc.serial_baud = (uint32_t)n;
+	return 0;
+}
+
+/* Privilege of serial requests outside a session: none means a login is required. */
+static int set_serial_privilege(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	static const char *const names[] = {"none", "callback", "user", "operator", "administrator"};
+	for (size_t i = 0; i < 5; i++) {
+		if (!strcmp(v, names[i])) {
+			c->bmc.serial_priv = (uint8_t)i; /* PRIV_NONE .. PRIV_ADMIN */
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "expected none, callback, user, operator or administrator");
+	return -1;
+}
+
 struct key {
 	const char *section, *name;
 	setter *set;
@@ -432,6 +481,10 @@ static const struct key keys[] = {
 	{"log", "level", set_log_level, false},
 	{"daemon", "state_dir", set_state_dir, false},
 	{"daemon", "user", set_user, false},
+	{"serial", "device", set_serial_device, false},
+	{"serial", "mode", set_serial_mode, false},
+	{"serial", "baud", set_serial_baud, false},
+	{"serial", "privilege", set_serial_privilege, false},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -570,7 +623,7 @@ int config_load(struct daemon_config *c, const char *path, char *err, size_t err
 			s[len - 1] = '\0';
 			char *name = trim(s + 1);
 			if (!section_known(name)) {
-				snprintf(err, errlen, "%s:%u: unknown section [%.40s] (known: bmc, lan, log, daemon, sim, fru)", path,
+				snprintf(err, errlen, "%s:%u: unknown section [%.40s] (known: bmc, lan, serial, log, daemon, sim, fru)", path,
 					 lineno, name);
 				goto out;
 			}
@@ -616,6 +669,12 @@ void config_warn_weak(const struct daemon_config *c)
 			 "the secure default is ipmi15 = off");
 	if (c->bmc.anonymous_enabled)
 		log_warn("WARNING: anonymous (null user) logins are enabled; the secure default is anonymous = off");
+	if (c->serial_device[0] && c->bmc.serial_priv != 0) {
+		static const char *const names[] = {"none", "callback", "user", "operator", "administrator"};
+		log_warn("WARNING: serial requests without a login run at %s privilege (anyone on %s has it); "
+			 "the secure default is privilege = none",
+			 names[c->bmc.serial_priv < 5 ? c->bmc.serial_priv : 0], c->serial_device);
+	}
 	if (!(c->bmc.cipher_suites & STRONG_SUITES))
 		log_warn("WARNING: neither cipher suite 3 nor 17 is enabled");
 }

@@ -11,12 +11,14 @@
 #include "ipmb_bus.h"
 #include "net.h"
 #include "satellite.h"
+#include "serial.h"
 #include "sim.h"
 #include "store_file.h"
 
 struct daemon {
 	struct daemon_config cfg;
 	struct net net;
+	struct serial_port serial; /* channel 2; fd -1 without --serial */
 	struct store_file *store;
 	struct bmc *bmc; /* bmc_size() bytes, allocated once */
 	struct sim sim;

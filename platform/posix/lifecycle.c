@@ -70,6 +70,8 @@ int daemon_core_start(struct daemon *d)
 	}
 	if (bmc_needs_admin(d->bmc) && provision_admin(d))
 		goto fail;
+	/* Serial/Modem parameter 7 may hold a bit rate a client set. */
+	serial_set_baud(&d->serial, bmc_serial_baud(d->bmc));
 	return 0;
 fail:
 	daemon_core_stop(d);

@@ -20,7 +20,10 @@
  * epoll is level-triggered, so the rest are read on the next round. */
 #define DRAIN_BUDGET 256
 
-enum { TAG_SIGNAL = 0x10000, TAG_TIMER = 0x10001, TAG_CONTROL = 0x20000 /* .. + CONTROL_MAX_CLIENTS */ };
+enum { TAG_SIGNAL = 0x10000, TAG_TIMER = 0x10001, TAG_SERIAL = 0x10002,
+       TAG_CONTROL = 0x20000 /* .. + CONTROL_MAX_CLIENTS */ };
+/* Ticks between attempts to reopen a serial device that hung up. */
+#define SERIAL_RETRY_TICKS 8
 
 static uint64_t mono_ms(void)
 {
@@ -49,6 +52,26 @@ static int add_fd(int ep, int fd, uint64_t tag)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = tag};
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* Reads what the serial device has (a bounded amount per wakeup) into the core. */
+static void on_serial(struct loop *l, int ep, uint32_t events)
+{
+	struct daemon *d = l->d;
+	uint8_t buf[256];
+	for (int round = 0; round < 16 && !l->fatal; round++) {
+		long n = serial_read(&d->serial, buf, sizeof buf, (events & (EPOLLHUP | EPOLLERR)) != 0);
+		if (n < 0) {
+			/* A hung-up pty reports EPOLLHUP for ever: leave the loop until it is back. */
+			epoll_ctl(ep, EPOLL_CTL_DEL, d->serial.fd, NULL);
+			return;
+		}
+		if (n == 0)
+			return;
+		bmc_serial_input(d->bmc, buf, (size_t)n);
+		if (d->reset_pending && daemon_core_reset(d))
+			l->fatal = 1;
+	}
 }
 
 /* Returns 1 to stop, 0 to go on. */
@@ -95,6 +118,11 @@ int daemon_loop(struct daemon *d)
 			goto out;
 		}
 	}
+	if (d->serial.fd >= 0 && add_fd(ep, d->serial.fd, TAG_SERIAL)) {
+		log_error("epoll: %s", strerror(errno));
+		goto out;
+	}
+	unsigned serial_retry = 0;
 	/* Created after the privilege drop, so the socket belongs to the user bmcd runs as. */
 	if (control_open(&d->ctl, d->cfg.state_dir, ep, TAG_CONTROL, control_cmd_exec, d, mono_ms(), err, sizeof err)) {
 		log_error("%s", err);
@@ -105,7 +133,7 @@ int daemon_loop(struct daemon *d)
 	sim_tick(&d->sim, mono_ms()); /* the simulated server's time starts now */
 	log_info("ready: bmcd %s serving %u address%s", BMC_VERSION, d->net.n, d->net.n == 1 ? "" : "es");
 	for (;;) {
-		struct epoll_event evs[NET_MAX_SOCKETS + 3 + CONTROL_MAX_CLIENTS];
+		struct epoll_event evs[NET_MAX_SOCKETS + 4 + CONTROL_MAX_CLIENTS];
 		/* Frames on the simulated IPMB go out before the loop sleeps again. */
 		int n = epoll_wait(ep, evs, (int)(sizeof evs / sizeof evs[0]), d->bus.count ? 0 : -1);
 		if (n < 0) {
@@ -130,9 +158,16 @@ int daemon_loop(struct daemon *d)
 					bmc_tick(d->bmc);
 					satellites_tick(d);
 					control_tick(&d->ctl, now);
+					if (d->serial.hung_up && ++serial_retry >= SERIAL_RETRY_TICKS) {
+						serial_retry = 0;
+						if (serial_reopen(&d->serial) == 0 && add_fd(ep, d->serial.fd, TAG_SERIAL))
+							log_error("epoll: %s", strerror(errno));
+					}
 				}
 				if (d->reset_pending && daemon_core_reset(d))
 					l.fatal = 1;
+			} else if (tag == TAG_SERIAL) {
+				on_serial(&l, ep, evs[k].events);
 			} else if (control_owns(&d->ctl, tag)) {
 				control_event(&d->ctl, tag, evs[k].events, mono_ms());
 			} else if (tag < d->net.n) {

@@ -62,6 +62,15 @@ static int setup(int argc, char **argv, uid_t *uid, gid_t *gid, int *done)
 		addr_format(&d.net.addr[i], text, sizeof text);
 		log_info("listening on %s (UDP)", text);
 	}
+	/* Opened with the sockets, before privileges are dropped. */
+	d.serial.fd = -1;
+	if (d.cfg.serial_device[0]) {
+		if (serial_open(&d.serial, d.cfg.serial_device, d.cfg.bmc.serial_baud, err, sizeof err)) {
+			net_close(&d.net);
+			return usage_error(err);
+		}
+		log_info("serial channel 2 on %s", d.cfg.serial_device);
+	}
 	return 0;
 }
 
@@ -109,6 +118,7 @@ int main(int argc, char **argv)
 	bmc_wipe(d.bmc, bmc_size()); /* passwords and session keys */
 	free(d.bmc);
 out_net:
+	serial_close(&d.serial);
 	net_close(&d.net);
 	config_wipe(&d.cfg);
 	log_info("stopped");

@@ -30,8 +30,10 @@ static int p_random(void *ctx, void *buf, size_t len)
 static void p_send(void *ctx, uint8_t channel, const struct bmc_peer *peer, const void *buf, size_t len)
 {
 	struct daemon *d = ctx;
-	(void)channel; /* only the LAN channel has a transport so far */
-	net_send(&d->net, peer, buf, len);
+	if (channel == 2) /* the serial channel */
+		serial_write(&d->serial, buf, len);
+	else
+		net_send(&d->net, peer, buf, len);
 }
 
 static int p_ipmb_send(void *ctx, uint8_t channel, const void *frame, size_t len)
