@@ -10,6 +10,7 @@
 #include "sensor.h"
 #include "channels.h"
 #include "lanparm.h"
+#include "solparm.h"
 #include "session.h"
 #include "rmcp.h"
 #include "users.h"
@@ -40,6 +41,7 @@ void bmc_config_defaults(struct bmc_config *cfg)
 	memcpy(cfg->netmask, mask, 4);
 	cfg->sel_capacity = BMC_SEL_MAX;
 	cfg->event_receiver = BMC_SA; /* 4096 unless the port lowered the cap */
+	cfg->lan_port = 623;
 }
 
 void bmc_logf(struct bmc *bmc, enum bmc_log_level level, const char *fmt, ...)
@@ -109,6 +111,7 @@ int bmc_init(struct bmc *bmc, const struct bmc_platform *platform, const struct 
 	bmc_users_defaults(bmc);
 	bmc_channels_defaults(bmc);
 	bmc_lanparm_defaults(bmc);
+	bmc_solparm_defaults(bmc);
 	bmc_sel_init(bmc);
 	bmc_sensors_init(bmc);
 	bmc_fru_init(bmc);
@@ -139,6 +142,9 @@ void bmc_store_apply(struct bmc *bmc, uint16_t type, uint16_t key, const void *v
 		break;
 	case STORE_LANPARM:
 		rc = bmc_lanparm_apply(bmc, key, value, len);
+		break;
+	case STORE_SOLPARM:
+		rc = bmc_solparm_apply(bmc, key, value, len);
 		break;
 	case STORE_KG:
 		if (key == CHANNEL_LAN && len == 20) {

@@ -22,6 +22,7 @@ enum bmc_store_type {
 	STORE_SENSOR = 18,        /* key: sensor index; thresholds, hysteresis, enables */
 	STORE_FRU = 19,           /* key: FRU device id; value: the FRU image */
 	STORE_CHASSIS = 20,       /* key: item (core/chassis.c): boot options, restore policy, POH */
+	STORE_SOLPARM = 22,       /* key: channel << 8 | parameter; value: SOL parameter data (core/solparm.c) */
 };
 
 #define BMC_STORE_HDR 12u
