@@ -27,6 +27,7 @@ void config_defaults(struct daemon_config *c)
 	c->log_level = BMC_LOG_INFO;
 	snprintf(c->state_dir, sizeof c->state_dir, "%s", "./bmcd-state");
 	sim_config_defaults(&c->sim);
+	snprintf(c->sol_console, sizeof c->sol_console, "%s", "sim");
 }
 
 void config_wipe(struct daemon_config *c)
@@ -402,6 +403,20 @@ static int set_user(struct daemon_config *c, const char *v, char *why, size_t wh
 	return 0;
 }
 
+/* [sol] console: "sim", or the absolute path of the host's console device. */
+static int set_sol_console(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	if (strcmp(v, "sim") != 0 && v[0] != '/') {
+		snprintf(why, whylen, "expected sim or an absolute device path such as /dev/pts/3");
+		return -1;
+	}
+	if (config_set_text(c->sol_console, sizeof c->sol_console, v)) {
+		snprintf(why, whylen, "expected a path shorter than %zu characters", sizeof c->sol_console);
+		return -1;
+	}
+	return 0;
+}
+
 struct key {
 	const char *section, *name;
 	setter *set;
@@ -432,6 +447,7 @@ static const struct key keys[] = {
 	{"log", "level", set_log_level, false},
 	{"daemon", "state_dir", set_state_dir, false},
 	{"daemon", "user", set_user, false},
+	{"sol", "console", set_sol_console, false},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -570,7 +586,7 @@ int config_load(struct daemon_config *c, const char *path, char *err, size_t err
 			s[len - 1] = '\0';
 			char *name = trim(s + 1);
 			if (!section_known(name)) {
-				snprintf(err, errlen, "%s:%u: unknown section [%.40s] (known: bmc, lan, log, daemon, sim, fru)", path,
+				snprintf(err, errlen, "%s:%u: unknown section [%.40s] (known: bmc, lan, log, daemon, sol, sim, fru)", path,
 					 lineno, name);
 				goto out;
 			}

@@ -25,6 +25,7 @@ struct daemon_config {
 	uint8_t kg[20];             /* BMC key Kg, IPMI 2.0 §13.31; secret */
 	bool kg_set;
 	struct sim_config sim;       /* [sim] and [fru]: the simulated server */
+	char sol_console[CONFIG_PATH_MAX]; /* [sol] console: "sim" or a device path */
 };
 
 void config_defaults(struct daemon_config *c);

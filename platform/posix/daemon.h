@@ -7,6 +7,7 @@
 
 #include "bmc/bmc.h"
 #include "config.h"
+#include "console.h"
 #include "control.h"
 #include "net.h"
 #include "sim.h"
@@ -21,6 +22,7 @@ struct daemon {
 	struct bmc_backend backend;
 	struct bmc_platform platform;
 	struct control ctl; /* the bmcctl socket, opened by daemon_loop */
+	struct console console; /* the host's serial console, opened by daemon_loop */
 	bool reset_pending; /* set by the core's reset op, acted on after the reply is sent */
 	enum bmc_reset_kind reset_kind; /* of the pending reset; cold wins over warm */
 };
