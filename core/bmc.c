@@ -11,6 +11,7 @@
 #include "channels.h"
 #include "ipmb.h"
 #include "lanparm.h"
+#include "solparm.h"
 #include "session.h"
 #include "rmcp.h"
 #include "users.h"
@@ -43,6 +44,7 @@ void bmc_config_defaults(struct bmc_config *cfg)
 	cfg->sel_capacity = BMC_SEL_MAX;
 	cfg->event_receiver = BMC_SA;
 	cfg->slave_addr = BMC_SA;
+	cfg->lan_port = 623;
 }
 
 void bmc_logf(struct bmc *bmc, enum bmc_log_level level, const char *fmt, ...)
@@ -122,6 +124,7 @@ int bmc_init(struct bmc *bmc, const struct bmc_platform *platform, const struct 
 	bmc_channels_defaults(bmc);
 	bmc_lanparm_defaults(bmc);
 	bmc_serial_defaults(bmc);
+	bmc_solparm_defaults(bmc);
 	bmc_sel_init(bmc);
 	bmc_sensors_init(bmc);
 	bmc_fru_init(bmc);
@@ -152,6 +155,9 @@ void bmc_store_apply(struct bmc *bmc, uint16_t type, uint16_t key, const void *v
 		break;
 	case STORE_LANPARM:
 		rc = bmc_lanparm_apply(bmc, key, value, len);
+		break;
+	case STORE_SOLPARM:
+		rc = bmc_solparm_apply(bmc, key, value, len);
 		break;
 	case STORE_KG:
 		if (key == CHANNEL_LAN && len == 20) {

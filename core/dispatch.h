@@ -46,6 +46,8 @@ extern const struct bmc_cmd bmc_cmds_chassis[];
 extern const struct bmc_cmd bmc_cmds_watchdog[];
 extern const struct bmc_cmd bmc_cmds_msg[];
 extern const struct bmc_cmd bmc_cmds_serial[];
+extern const struct bmc_cmd bmc_cmds_sol[];          /* cmd_solparm.c */
+extern const struct bmc_cmd bmc_cmds_payload_info[]; /* cmd_payload_info.c */
 
 /* Finds the command, checks length and privilege, runs it. Returns the completion code;
  * rsp then holds the response data (empty unless CC_OK). */

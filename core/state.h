@@ -87,6 +87,17 @@ struct bmc_lanparm {
 	uint8_t garp_interval;      /* param 11: gratuitous ARP interval, 500 ms units */
 };
 
+/* SOL configuration parameters, LAN channel 1. IPMI 2.0 §26.3 table 26-5, in wire form. */
+struct bmc_solparm {
+	uint8_t set_in_progress;    /* param 0 (volatile) */
+	uint8_t enable;             /* param 1: [0] SOL enable */
+	uint8_t auth;               /* param 2: [7] force encryption, [6] force authentication, [3:0] privilege */
+	uint8_t accumulate[2];      /* param 3: interval (5 ms units), send threshold (characters) */
+	uint8_t retry[2];           /* param 4: count [2:0], interval (10 ms units) */
+	uint8_t nv_bit_rate;        /* param 5 */
+	uint8_t v_bit_rate;         /* param 6 (volatile: the non-volatile rate at start) */
+};
+
 enum bmc_session_state {
 	SESS_FREE = 0,
 	SESS_OPENED,   /* Open Session answered; waiting for RAKP 1 */
@@ -141,6 +152,7 @@ struct bmc {
 	struct bmc_user users[BMC_MAX_USERS + 1]; /* index = user id; [0] unused */
 	struct bmc_channel chans[BMC_NUM_CHANNELS];
 	struct bmc_lanparm lan;
+	struct bmc_solparm solparm;
 	uint8_t kg[20];
 	bool kg_set;
 	struct bmc_session sessions[BMC_MAX_SESSIONS + BMC_MAX_HALF_OPEN];

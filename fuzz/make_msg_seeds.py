@@ -17,6 +17,10 @@ CMDS = [
     (0x0C, 0x01, b"\x01\x00\x01"), (0x0C, 0x01, b"\x01\x03\x0a\x01\x02\x03"), (0x0C, 0x01, b"\x01\x14\x64\x80"),
     (0x0C, 0x01, b"\x01\x18\x00\x44\x44\x44\x44\x44\x44\x44\x44"), (0x0C, 0x02, b"\x01\x03\x00\x00"),
     (0x0C, 0x02, b"\x01\x17\x00\x00"), (0x0C, 0x02, b"\x81\x00\x00\x00"),
+    # SOL configuration parameters and channel payload information (IPMI 2.0 §26, §24.8-24.10)
+    (0x0C, 0x21, b"\x01\x00\x01"), (0x0C, 0x21, b"\x01\x02\xc4"), (0x0C, 0x21, b"\x01\x03\x0a\x40"),
+    (0x0C, 0x22, b"\x01\x01\x00\x00"), (0x0C, 0x22, b"\x81\x08\x00\x00"),
+    (0x06, 0x4E, b"\x0e"), (0x06, 0x4F, b"\x01\x01"), (0x06, 0x50, b"\x01\x02\x00\x00\x00\x00\x00"),
 ]
 
 

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -40,6 +41,9 @@ static void usage(FILE *out)
 	      "  power status|on|off|cycle|reset|soft|diag\n"
 	      "  sessions                          active sessions: handle user source privilege age\n"
 	      "  session end HANDLE\n"
+	      "  console history                   the host's last 64 KiB of console output, verbatim\n"
+	      "  console send TEXT...              type TEXT and Enter at the host's console\n"
+	      "  console break                     send a serial break to the host\n"
 	      "\n"
 	      "  --state-dir DIR   bmcd's state directory (as given to bmcd)\n"
 	      "  --socket PATH     the control socket itself\n"
@@ -89,26 +93,53 @@ static int send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Reads the reply, printing lines as they come. Returns the exit status. */
+/* "DATA N" introduces N raw bytes (docs/bmcctl.md). Returns N, or -1 for any other line. */
+static long data_line(const char *line)
+{
+	char *end;
+	if (strncmp(line, "DATA ", 5) || line[5] < '0' || line[5] > '9')
+		return -1;
+	errno = 0;
+	unsigned long n = strtoul(line + 5, &end, 10);
+	if (errno || *end || n > CONTROL_OUT_MAX)
+		return -1;
+	return (long)n;
+}
+
+/* Reads the reply, printing lines as they come and raw blocks byte for byte. Returns
+ * the exit status. */
 static int read_reply(int fd, const char *path)
 {
 	static char buf[CONTROL_OUT_MAX + 2];
-	size_t len = 0;
+	size_t len = 0, raw = 0; /* raw: bytes of a DATA block still to copy */
 
 	for (;;) {
 		char *nl;
-		while ((nl = memchr(buf, '\n', len)) != NULL) {
+		if (raw && len) {
+			size_t k = raw < len ? raw : len;
+			fwrite(buf, 1, k, stdout);
+			raw -= k;
+			len -= k;
+			memmove(buf, buf + k, len);
+			continue;
+		}
+		if (!raw && (nl = memchr(buf, '\n', len)) != NULL) {
 			*nl = '\0';
-			if (!strcmp(buf, "OK"))
+			long data = data_line(buf);
+			if (data < 0 && !strcmp(buf, "OK"))
 				return 0;
-			if (!strncmp(buf, "ERR", 3) && (buf[3] == ' ' || buf[3] == '\0')) {
+			if (data < 0 && !strncmp(buf, "ERR", 3) && (buf[3] == ' ' || buf[3] == '\0')) {
 				fprintf(stderr, "bmcctl: %s\n", buf[3] ? buf + 4 : "command failed");
 				return EXIT_ERR;
 			}
-			printf("%s\n", buf);
+			if (data >= 0)
+				raw = (size_t)data;
+			else
+				printf("%s\n", buf);
 			size_t used = (size_t)(nl - buf) + 1;
 			len -= used;
 			memmove(buf, nl + 1, len);
+			continue;
 		}
 		if (len == sizeof buf - 1) {
 			fprintf(stderr, "bmcctl: reply line from %s too long\n", path);

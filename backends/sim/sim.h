@@ -53,6 +53,10 @@ struct sim_spec {
 			       M_VOLT: nominal volts / volts added at full load */
 	double tau_s;       /* M_TEMP, M_FAN: time constant of the lag */
 };
+/* What the host's power did, for whoever simulates the host's software (the console,
+ * backends/sim/host_console.c). Reported when it happens, delayed steps included. */
+enum sim_power_event { SIM_POWER_EV_OFF, SIM_POWER_EV_ON, SIM_POWER_EV_RESET };
+typedef void sim_power_hook_fn(void *ctx, enum sim_power_event ev);
 
 struct sim {
 	struct sim_config cfg;
@@ -76,6 +80,8 @@ struct sim {
 	uint64_t identify_until_ms;
 	uint32_t diag_interrupts, pretimeouts;
 	uint8_t last_pretimeout;
+	sim_power_hook_fn *power_hook; /* may be NULL */
+	void *power_hook_ctx;
 };
 
 /* Builds the server from cfg and binds the backend ops in be to it. Readings start in
@@ -112,6 +118,10 @@ int sim_sensor_force(struct sim *sim, unsigned index, unsigned offset, bool on, 
 void sim_sensor_fault(struct sim *sim, unsigned index);
 /* Back to the simulation: drops every override of the sensor. */
 void sim_sensor_auto(struct sim *sim, unsigned index);
+
+/* Calls fn(ctx, event) at every power off, power on and hard reset of the host from now
+ * on (after sim_init, which clears it). */
+void sim_set_power_hook(struct sim *sim, sim_power_hook_fn *fn, void *ctx);
 
 /* Power: the backend ops, callable directly. */
 bool sim_power_is_on(const struct sim *sim);

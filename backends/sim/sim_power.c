@@ -12,14 +12,29 @@
 #include "log.h"
 #include "sim_internal.h"
 
+static void hook(struct sim *sim, enum sim_power_event ev)
+{
+	if (sim->power_hook)
+		sim->power_hook(sim->power_hook_ctx, ev);
+}
+
 static void set_power(struct sim *sim, bool on)
 {
+	bool was = sim->power_on;
 	if (on && !sim->power_on) {
 		sim->boots++;
 		sim->boot_ms = sim->now_ms;
 	}
 	sim->power_on = on;
 	log_info("sim: host power %s", on ? "on" : "off");
+	if (was != on)
+		hook(sim, on ? SIM_POWER_EV_ON : SIM_POWER_EV_OFF);
+}
+
+void sim_set_power_hook(struct sim *sim, sim_power_hook_fn *fn, void *ctx)
+{
+	sim->power_hook = fn;
+	sim->power_hook_ctx = ctx;
 }
 
 void sim_power_init(struct sim *sim)
@@ -74,6 +89,7 @@ int sim_chassis_control(struct sim *sim, enum bmc_chassis_action action)
 		sim->boots++;
 		sim->boot_ms = sim->now_ms;
 		log_info("sim: host hard reset");
+		hook(sim, SIM_POWER_EV_RESET);
 		return 0;
 	case BMC_CHASSIS_SOFT_OFF:
 		if (!sim->power_on || sim->pending == SIM_PENDING_OFF)

@@ -5,6 +5,7 @@
 #define BMC_BACKEND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* One sensor as the platform describes it; the core builds its SDR records, keeps its
@@ -82,6 +83,25 @@ struct bmc_backend {
 
 	/* FRU device 0. */
 	int (*fru_info)(void *ctx, struct bmc_fru_info *out);
+
+	/* The host's serial console, for Serial over LAN (IPMI 2.0 §15, §24, §26). These ops
+	 * take console_ctx, not ctx: the console is usually a device the port owns (a pty, a
+	 * UART, QEMU's -serial pty) rather than part of the hardware model behind ctx. Both
+	 * never block and may be NULL (no console: SOL cannot be activated).
+	 *
+	 * console_write: bytes the remote user typed, to the host. Returns how many were
+	 * accepted, 0..len: fewer when the host side is full (the SOL data path reports the
+	 * rest as not accepted, and the remote console sends them again; §15), or -1 on
+	 * an error that will not go away (no console).
+	 * console_break: sends a serial break to the host (the SOL "generate BREAK"
+	 * operation of the SOL payload, §15). Returns 0, or -1 when the console cannot.
+	 *
+	 * The other direction, host output, is pushed by the port as it arrives: it calls
+	 * bmc_sol_host_output(bmc, buf, len) (the SOL data path, core/sol.c) with every byte
+	 * the host prints (platform/posix/console.c: its sink callback). */
+	void *console_ctx;
+	int (*console_write)(void *console_ctx, const uint8_t *buf, size_t len);
+	int (*console_break)(void *console_ctx);
 };
 
 #endif

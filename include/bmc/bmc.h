@@ -45,6 +45,9 @@ struct bmc_config {
 	uint8_t ip[4];
 	uint8_t netmask[4];
 	uint8_t gateway[4];
+	/* UDP port RMCP+ is served on, reported as the SOL payload port (IPMI 2.0 §26.3
+	 * parameter 8): SOL travels in the same sessions. 0 means 623. */
+	uint16_t lan_port;
 	/* BMC key Kg for two-key logins (IPMI 2.0 §13.31); all zero = none (one-key). */
 	uint8_t kg[20];
 	/* System Event Log entries kept (16 bytes each): 1..BMC_SEL_MAX (4096, the default;

@@ -23,6 +23,7 @@ enum bmc_store_type {
 	STORE_FRU = 19,           /* key: FRU device id; value: the FRU image */
 	STORE_CHASSIS = 20,       /* key: item (core/chassis.c): boot options, restore policy, POH */
 	STORE_SERIALPARM = 21,    /* key: Serial/Modem parameter; value: its data (core/serialparm.c) */
+	STORE_SOLPARM = 22,       /* key: channel << 8 | parameter; value: SOL parameter data (core/solparm.c) */
 };
 
 #define BMC_STORE_HDR 12u

@@ -29,6 +29,7 @@ void config_defaults(struct daemon_config *c)
 	snprintf(c->state_dir, sizeof c->state_dir, "%s", "./bmcd-state");
 	sim_config_defaults(&c->sim);
 	c->bmc.serial_baud = 115200;
+	snprintf(c->sol_console, sizeof c->sol_console, "%s", "sim");
 }
 
 void config_wipe(struct daemon_config *c)
@@ -413,6 +414,20 @@ static int set_serial_device(struct daemon_config *c, const char *v, char *why, 
 	return 0;
 }
 
+/* [sol] console: "sim", or the absolute path of the host's console device. */
+static int set_sol_console(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	if (strcmp(v, "sim") != 0 && v[0] != '/') {
+		snprintf(why, whylen, "expected sim or an absolute device path such as /dev/pts/3");
+		return -1;
+	}
+	if (config_set_text(c->sol_console, sizeof c->sol_console, v)) {
+		snprintf(why, whylen, "expected a path shorter than %zu characters", sizeof c->sol_console);
+		return -1;
+	}
+	return 0;
+}
+
 static int set_serial_mode(struct daemon_config *c, const char *v, char *why, size_t whylen)
 {
 	static const char *const names[] = {"auto", "basic", "terminal"};
@@ -485,6 +500,7 @@ static const struct key keys[] = {
 	{"serial", "mode", set_serial_mode, false},
 	{"serial", "baud", set_serial_baud, false},
 	{"serial", "privilege", set_serial_privilege, false},
+	{"sol", "console", set_sol_console, false},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -623,7 +639,8 @@ int config_load(struct daemon_config *c, const char *path, char *err, size_t err
 			s[len - 1] = '\0';
 			char *name = trim(s + 1);
 			if (!section_known(name)) {
-				snprintf(err, errlen, "%s:%u: unknown section [%.40s] (known: bmc, lan, serial, log, daemon, sim, fru)", path,
+				snprintf(err, errlen,
+					 "%s:%u: unknown section [%.40s] (known: bmc, lan, serial, sol, log, daemon, sim, fru)", path,
 					 lineno, name);
 				goto out;
 			}

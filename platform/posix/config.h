@@ -26,6 +26,7 @@ struct daemon_config {
 	bool kg_set;
 	struct sim_config sim;       /* [sim] and [fru]: the simulated server */
 	char serial_device[CONFIG_PATH_MAX]; /* [serial] device / --serial; empty: no serial channel */
+	char sol_console[CONFIG_PATH_MAX]; /* [sol] console: "sim" or a device path */
 };
 
 void config_defaults(struct daemon_config *c);

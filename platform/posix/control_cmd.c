@@ -469,6 +469,65 @@ static void cmd_session(struct daemon *d, int argc, char **argv, struct ctl_out 
 	log_info("control: session %lu ended", h);
 }
 
+/* ---- the host's console -------------------------------------------------------- */
+
+/* A block of raw bytes in a reply: the line "DATA N", then exactly N bytes (anything,
+ * newlines and NULs included), then the reply goes on. bmcctl copies them to its output
+ * unchanged; a line protocol could not carry a console's bytes verbatim, and a console
+ * line reading "OK" must not end the reply. */
+static void ctl_data(struct ctl_out *o, const uint8_t *p, size_t n)
+{
+	ctl_printf(o, "DATA %zu", n);
+	/* ctl_printf leaves room for the final line; so must the block */
+	if (o->overflow || o->len + n + CONTROL_LINE_MAX > o->cap) {
+		o->overflow = true;
+		return;
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
+
+static void cmd_console(struct daemon *d, int argc, char **argv, struct ctl_out *o)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	static uint8_t hist[CONSOLE_HISTORY];
+
+	if (!strcmp(sub, "history") && argc == 2) {
+		ctl_data(o, hist, console_history(&d->console, hist, sizeof hist));
+		return;
+	}
+	if (!strcmp(sub, "send") && argc >= 3) {
+		/* The words joined by blanks, then Enter (CR, what a terminal sends). */
+		char line[CONTROL_LINE_MAX + 2];
+		size_t len = 0;
+		for (int i = 2; i < argc; i++) {
+			int n = snprintf(line + len, sizeof line - len, "%s%s", i > 2 ? " " : "", argv[i]);
+			if (n < 0 || (size_t)n >= sizeof line - len - 1) {
+				ctl_err(o, "console send: line too long");
+				return;
+			}
+			len += (size_t)n;
+		}
+		line[len++] = '\r';
+		int took = console_write(&d->console, (const uint8_t *)line, len);
+		if (took < 0 || (size_t)took < len) {
+			ctl_err(o, "console send: the host took %d of %zu bytes (its input is full)", took < 0 ? 0 : took, len);
+			return;
+		}
+		log_info("control: console send (%zu bytes)", len);
+		return;
+	}
+	if (!strcmp(sub, "break") && argc == 2) {
+		if (console_break(&d->console)) {
+			ctl_err(o, "console break: the console device cannot send a break");
+			return;
+		}
+		log_info("control: console break");
+		return;
+	}
+	ctl_err(o, "usage: console history | console send TEXT... | console break");
+}
+
 static void cmd_help(struct ctl_out *o)
 {
 	static const char *const lines[] = {
@@ -483,6 +542,9 @@ static void cmd_help(struct ctl_out *o)
 		"sel add HEX32 | sel add TYPE NUMBER EVENT DATA1 [DATA2 [DATA3]]",
 		"power status|on|off|cycle|reset|soft|diag",
 		"sessions | session end HANDLE",
+		"console history              the host's last 64 KiB of console output, verbatim",
+		"console send TEXT...         type TEXT and Enter at the host's console",
+		"console break                send a serial break to the host",
 	};
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
 		ctl_printf(o, "%s", lines[i]);
@@ -513,6 +575,8 @@ void control_cmd_exec(void *daemon, char *line, struct ctl_out *o)
 		cmd_sessions(d, o);
 	else if (!strcmp(argv[0], "session"))
 		cmd_session(d, argc, argv, o);
+	else if (!strcmp(argv[0], "console"))
+		cmd_console(d, argc, argv, o);
 	else if (!strcmp(argv[0], "help") && argc == 1)
 		cmd_help(o);
 	else

@@ -7,6 +7,7 @@
 
 #include "bmc/bmc.h"
 #include "config.h"
+#include "console.h"
 #include "control.h"
 #include "ipmb_bus.h"
 #include "net.h"
@@ -28,6 +29,7 @@ struct daemon {
 	struct ipmb_bus bus; /* the simulated chassis' IPMB: the BMC and its satellites */
 	struct satellite sats[SATELLITES_MAX];
 	unsigned nsats;
+	struct console console; /* the host's serial console, opened by daemon_loop */
 	bool reset_pending; /* set by the core's reset op, acted on after the reply is sent */
 	enum bmc_reset_kind reset_kind; /* of the pending reset; cold wins over warm */
 };

@@ -1,4 +1,5 @@
-/* The event loop: epoll over the UDP sockets, the control socket and its clients, a
+/* The event loop: epoll over the UDP sockets, the control socket and its clients, the
+ * host's console (console.c), a
  * 250 ms timerfd for the simulated server's clock and bmc_tick, and a signalfd, so
  * signals arrive as ordinary events and never interrupt the core. */
 #include <errno.h>
@@ -20,8 +21,13 @@
  * epoll is level-triggered, so the rest are read on the next round. */
 #define DRAIN_BUDGET 256
 
-enum { TAG_SIGNAL = 0x10000, TAG_TIMER = 0x10001, TAG_SERIAL = 0x10002,
-       TAG_CONTROL = 0x20000 /* .. + CONTROL_MAX_CLIENTS */ };
+enum {
+	TAG_SIGNAL = 0x10000,
+	TAG_TIMER = 0x10001,
+	TAG_SERIAL = 0x10002,
+	TAG_CONTROL = 0x20000, /* .. + CONTROL_MAX_CLIENTS */
+	TAG_CONSOLE = 0x30000, /* .. + CONSOLE_TAGS - 1 */
+};
 /* Ticks between attempts to reopen a serial device that hung up. */
 #define SERIAL_RETRY_TICKS 8
 
@@ -96,7 +102,7 @@ int daemon_loop(struct daemon *d)
 	struct itimerspec its = {.it_interval = {0, TICK_MS * 1000000L}, .it_value = {0, TICK_MS * 1000000L}};
 	sigset_t mask;
 	int ep = -1, sfd = -1, tfd = -1, rc = -1;
-	bool ctl_open = false;
+	bool ctl_open = false, con_open = false;
 	char err[600];
 
 	/* The signals were blocked in main before any thread or child could exist. */
@@ -130,10 +136,15 @@ int daemon_loop(struct daemon *d)
 	}
 	ctl_open = true;
 	log_info("control socket %s (bmcctl --state-dir %s)", d->ctl.path, d->cfg.state_dir);
+	if (console_open(&d->console, ep, TAG_CONSOLE, mono_ms(), err, sizeof err)) {
+		log_error("%s", err);
+		goto out;
+	}
+	con_open = true;
 	sim_tick(&d->sim, mono_ms()); /* the simulated server's time starts now */
 	log_info("ready: bmcd %s serving %u address%s", BMC_VERSION, d->net.n, d->net.n == 1 ? "" : "es");
 	for (;;) {
-		struct epoll_event evs[NET_MAX_SOCKETS + 4 + CONTROL_MAX_CLIENTS];
+		struct epoll_event evs[NET_MAX_SOCKETS + 4 + CONTROL_MAX_CLIENTS + CONSOLE_TAGS];
 		/* Frames on the simulated IPMB go out before the loop sleeps again. */
 		int n = epoll_wait(ep, evs, (int)(sizeof evs / sizeof evs[0]), d->bus.count ? 0 : -1);
 		if (n < 0) {
@@ -163,11 +174,14 @@ int daemon_loop(struct daemon *d)
 						if (serial_reopen(&d->serial) == 0 && add_fd(ep, d->serial.fd, TAG_SERIAL))
 							log_error("epoll: %s", strerror(errno));
 					}
+					console_tick(&d->console, now);
 				}
 				if (d->reset_pending && daemon_core_reset(d))
 					l.fatal = 1;
 			} else if (tag == TAG_SERIAL) {
 				on_serial(&l, ep, evs[k].events);
+			} else if (console_owns(&d->console, tag)) {
+				console_event(&d->console, tag, evs[k].events, mono_ms());
 			} else if (control_owns(&d->ctl, tag)) {
 				control_event(&d->ctl, tag, evs[k].events, mono_ms());
 			} else if (tag < d->net.n) {
@@ -181,6 +195,8 @@ int daemon_loop(struct daemon *d)
 		ipmb_bus_deliver(&d->bus);
 	}
 out:
+	if (con_open)
+		console_close(&d->console);
 	if (ctl_open)
 		control_close(&d->ctl);
 	if (tfd >= 0)

@@ -71,6 +71,10 @@ static int setup(int argc, char **argv, uid_t *uid, gid_t *gid, int *done)
 		}
 		log_info("serial channel 2 on %s", d.cfg.serial_device);
 	}
+	/* SOL travels in the RMCP+ sessions of the first address (SOL parameter 8). */
+	struct bmc_peer first;
+	if (d.net.n && addr_to_peer(&d.net.addr[0].ss, 0, &first) == 0)
+		d.cfg.bmc.lan_port = first.port;
 	return 0;
 }
 
@@ -106,6 +110,8 @@ int main(int argc, char **argv)
 		goto out_net;
 	}
 	sim_init(&d.sim, &d.cfg.sim, &d.backend);
+	console_init(&d.console, d.cfg.sol_console, &d.sim);
+	console_bind_backend(&d.console, &d.backend);
 	daemon_platform_init(&d);
 	ipmb_bus_init(&d.bus);
 	if (daemon_core_start(&d) == 0) {
