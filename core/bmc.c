@@ -261,6 +261,7 @@ void bmc_tick(struct bmc *bmc)
 		return;
 	bmc_sessions_tick(bmc);
 	bmc_ipmb_tick(bmc);
+	bmc_sol_tick(bmc);
 	bmc_serial_tick(bmc);
 	bmc_sensors_tick(bmc);
 	bmc_chassis_tick(bmc);
@@ -269,4 +270,9 @@ void bmc_tick(struct bmc *bmc)
 void bmc_get_stats(const struct bmc *bmc, struct bmc_stats *out)
 {
 	*out = bmc->stats;
+}
+
+uint64_t bmc_next_deadline(const struct bmc *bmc)
+{
+	return bmc->started ? bmc_sol_deadline(bmc) : 0;
 }

@@ -5,6 +5,7 @@ static const struct bmc_cmd *const tables[] = {
 	bmc_cmds_app, bmc_cmds_user, bmc_cmds_channel, bmc_cmds_session, bmc_cmds_transport,
 	bmc_cmds_sel, bmc_cmds_sdr, bmc_cmds_sensor, bmc_cmds_fru, bmc_cmds_chassis,
 	bmc_cmds_watchdog, bmc_cmds_msg, bmc_cmds_serial, bmc_cmds_sol, bmc_cmds_payload_info,
+	bmc_cmds_payload,
 };
 
 const struct bmc_cmd *bmc_dispatch_find(uint8_t netfn, uint8_t cmd)

@@ -45,6 +45,7 @@ extern const struct bmc_cmd bmc_cmds_fru[];
 extern const struct bmc_cmd bmc_cmds_chassis[];
 extern const struct bmc_cmd bmc_cmds_watchdog[];
 extern const struct bmc_cmd bmc_cmds_msg[];
+extern const struct bmc_cmd bmc_cmds_payload[]; /* cmd_payload.c */
 extern const struct bmc_cmd bmc_cmds_serial[];
 extern const struct bmc_cmd bmc_cmds_sol[];          /* cmd_solparm.c */
 extern const struct bmc_cmd bmc_cmds_payload_info[]; /* cmd_payload_info.c */

@@ -211,6 +211,9 @@ static void in_session(struct bmc *bmc, const struct bmc_peer *peer, const uint8
 	case PAYLOAD_IPMI:
 		session_ipmi(bmc, s, payload, plen);
 		break;
+	case PAYLOAD_SOL:
+		bmc_sol_input(bmc, s, payload, plen);
+		break;
 	default:
 		bmc->stats.dropped_malformed++;
 		break;

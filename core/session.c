@@ -182,6 +182,7 @@ void bmc_session_close(struct bmc *bmc, struct bmc_session *s, const char *why)
 		bmc->stats.sessions_closed++;
 	}
 	bmc_ipmb_session_gone(bmc, s->bmc_sid);
+	bmc_sol_session_gone(bmc, s->bmc_sid);
 	bmc_wipe(s, sizeof *s);
 	s->state = SESS_FREE;
 }

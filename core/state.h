@@ -13,6 +13,7 @@
 #include "chassis.h"
 #include "fru.h"
 #include "ipmb.h"
+#include "sol.h"
 #include "sel.h"
 #include "sensor.h"
 #include "serial.h"
@@ -163,6 +164,7 @@ struct bmc {
 	struct bmc_fru fru;
 	struct bmc_chassis chassis;
 	struct bmc_ipmb ipmb;
+	struct bmc_sol sol;
 	uint16_t rx_disabled;     /* Enable Message Channel Receive: bit n = channel n off */
 	bool wdt_pretimeout_flag; /* Get Message Flags bit 3, until Clear Message Flags */
 	struct bmc_serial serial;

@@ -100,8 +100,17 @@ void bmc_serial_input(struct bmc *bmc, const void *buf, size_t len);
 /* The serial bit rate in bits/s that Serial/Modem parameter 7 holds (0 when serial is
  * off): the port sets its device to it after bmc_start. */
 uint32_t bmc_serial_baud(const struct bmc *bmc);
-/* Runs timers; call at least once a second. */
+/* Runs timers; call at least once a second, and at bmc_next_deadline. */
 void bmc_tick(struct bmc *bmc);
+/* The monotonic time (platform now_ms) at which bmc_tick has work that cannot wait
+ * for the next once-a-second call (SOL retransmissions, accumulated console output),
+ * or 0 when there is none. */
+uint64_t bmc_next_deadline(const struct bmc *bmc);
+/* Host console output for Serial over LAN (IPMI 2.0 §15). Returns how many bytes the
+ * core took: all of them while no SOL session is active (they are not kept), fewer
+ * when its buffer is full; the port keeps the rest and offers it again later (and
+ * meanwhile stops reading the host, as flow control would). */
+size_t bmc_sol_host_output(struct bmc *bmc, const void *buf, size_t len);
 
 /* What the port's control interface (bmcctl) can do. */
 

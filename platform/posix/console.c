@@ -48,7 +48,8 @@ static void set_watch(struct console *c, int fd, uint64_t tag, uint32_t *cur, ui
  * and waits for writing while its output is held up. */
 static void watch(struct console *c)
 {
-	set_watch(c, c->fd, c->tag_base, &c->fd_events, EPOLLIN | (c->out_len ? EPOLLOUT : 0u));
+	set_watch(c, c->fd, c->tag_base, &c->fd_events,
+		  (c->held_len ? 0u : (uint32_t)EPOLLIN) | (c->out_len ? (uint32_t)EPOLLOUT : 0u));
 	if (c->sim) {
 		uint32_t want = 0;
 		if (c->host_in_len == 0 && sim_host_input_room(&c->host) > 0)
@@ -120,12 +121,18 @@ static void device_lost(struct console *c, const char *why, uint64_t now_ms);
 static void read_device(struct console *c, uint64_t now_ms)
 {
 	uint8_t buf[READ_CHUNK];
-	for (int round = 0; round < READ_ROUNDS && c->fd >= 0; round++) {
+	_Static_assert(sizeof buf <= sizeof c->held, "held must take a whole read");
+	for (int round = 0; round < READ_ROUNDS && c->fd >= 0 && !c->held_len; round++) {
 		ssize_t n = read(c->fd, buf, sizeof buf);
 		if (n > 0) {
 			keep(c, buf, (size_t)n);
-			if (c->sink)
-				c->sink(c->sink_ctx, buf, (size_t)n);
+			size_t took = c->sink ? c->sink(c->sink_ctx, buf, (size_t)n) : (size_t)n;
+			if (took < (size_t)n) {
+				memcpy(c->held, buf + took, (size_t)n - took);
+				c->held_off = 0;
+				c->held_len = (size_t)n - took;
+				watch(c); /* stop reading until the sink has taken it */
+			}
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -363,6 +370,17 @@ void console_bind_backend(struct console *c, struct bmc_backend *be)
 	be->console_ctx = c;
 	be->console_write = be_write;
 	be->console_break = be_break;
+}
+
+void console_pump(struct console *c)
+{
+	if (!c->held_len)
+		return;
+	size_t took = c->sink ? c->sink(c->sink_ctx, c->held + c->held_off, c->held_len) : c->held_len;
+	c->held_off += took;
+	c->held_len -= took;
+	if (!c->held_len && c->fd >= 0)
+		watch(c); /* read again */
 }
 
 void console_set_sink(struct console *c, console_sink_fn *fn, void *ctx)

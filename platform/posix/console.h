@@ -10,9 +10,11 @@
  *                          second.
  *
  * Host -> BMC: everything read from the device goes into a 64 KiB history ring (what
- * "bmcctl console history" prints) and to the sink callback, which the SOL data path
- * sets to feed bmc_sol_host_output(). Reading never stops, as a UART never stops
- * receiving: the sink must take every byte it is given (or drop what it cannot keep).
+ * "bmcctl console history" prints) and to the sink callback, which the daemon sets to
+ * feed bmc_sol_host_output(). The sink may take fewer bytes than offered (a SOL
+ * console that is slower than the host): the rest waits here, and the device is not
+ * read until console_pump has handed it on, so the host is held back by the pty (or
+ * the tty's flow control) instead of output being lost.
  * BMC -> host: console_write queues at most CONSOLE_OUT_MAX bytes and writes them as
  * the device takes them; it accepts fewer bytes when that queue is full. */
 #ifndef BMCD_CONSOLE_H
@@ -32,8 +34,8 @@
 #define CONSOLE_SIM "sim"
 #define CONSOLE_TAGS 2 /* epoll tags from tag_base: the device, the simulated host's side */
 
-/* Gets every byte the host printed, in order. */
-typedef void console_sink_fn(void *ctx, const uint8_t *buf, size_t len);
+/* Gets the bytes the host printed, in order; returns how many it took. */
+typedef size_t console_sink_fn(void *ctx, const uint8_t *buf, size_t len);
 
 struct console {
 	char spec[CONSOLE_PATH_MAX]; /* "sim" or a device path */
@@ -57,6 +59,9 @@ struct console {
 	size_t out_head, out_len;
 	console_sink_fn *sink;
 	void *sink_ctx;
+	/* read from the device, in the history, not yet taken by the sink */
+	uint8_t held[4096];
+	size_t held_off, held_len;
 	/* the simulated host */
 	struct sim_host host;
 	uint8_t host_in[64];          /* read from the slave, not yet taken by the host */
@@ -78,6 +83,9 @@ void console_set_sink(struct console *c, console_sink_fn *fn, void *ctx);
 int console_open(struct console *c, int ep, uint64_t tag_base, uint64_t now_ms, char *err, size_t errlen);
 bool console_owns(const struct console *c, uint64_t tag);
 void console_event(struct console *c, uint64_t tag, uint32_t events, uint64_t now_ms);
+/* Offers held-back host output to the sink again; reading resumes once it is gone.
+ * Call after anything that may have made room (every loop round). */
+void console_pump(struct console *c);
 /* Timers: the simulated host's clock, reopening a lost device, ending a break. */
 void console_tick(struct console *c, uint64_t now_ms);
 void console_close(struct console *c);

@@ -38,6 +38,16 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* How long epoll may sleep before the core's next deadline: -1 for none (the 250 ms
+ * timer wakes the loop anyway). */
+static int core_wait_ms(const struct daemon *d)
+{
+	uint64_t due = bmc_next_deadline(d->bmc), now = mono_ms();
+	if (!due)
+		return -1;
+	return due <= now ? 0 : due - now > 250 ? 250 : (int)(due - now);
+}
+
 struct loop {
 	struct daemon *d;
 	int fatal;
@@ -145,8 +155,9 @@ int daemon_loop(struct daemon *d)
 	log_info("ready: bmcd %s serving %u address%s", BMC_VERSION, d->net.n, d->net.n == 1 ? "" : "es");
 	for (;;) {
 		struct epoll_event evs[NET_MAX_SOCKETS + 4 + CONTROL_MAX_CLIENTS + CONSOLE_TAGS];
-		/* Frames on the simulated IPMB go out before the loop sleeps again. */
-		int n = epoll_wait(ep, evs, (int)(sizeof evs / sizeof evs[0]), d->bus.count ? 0 : -1);
+		/* Frames on the simulated IPMB go out before the loop sleeps again; the core's
+		 * own deadlines (SOL retransmissions) are kept to the millisecond. */
+		int n = epoll_wait(ep, evs, (int)(sizeof evs / sizeof evs[0]), d->bus.count ? 0 : core_wait_ms(d));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -193,6 +204,10 @@ int daemon_loop(struct daemon *d)
 			}
 		}
 		ipmb_bus_deliver(&d->bus);
+		uint64_t due = bmc_next_deadline(d->bmc);
+		if (due && mono_ms() >= due)
+			bmc_tick(d->bmc);
+		console_pump(&d->console);
 	}
 out:
 	if (con_open)

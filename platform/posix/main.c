@@ -78,6 +78,13 @@ static int setup(int argc, char **argv, uid_t *uid, gid_t *gid, int *done)
 	return 0;
 }
 
+/* Host console output goes to the SOL session, if any (core/sol.c). */
+static size_t sol_sink(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct daemon *dm = ctx;
+	return bmc_sol_host_output(dm->bmc, buf, len);
+}
+
 int main(int argc, char **argv)
 {
 	sigset_t mask;
@@ -112,6 +119,7 @@ int main(int argc, char **argv)
 	sim_init(&d.sim, &d.cfg.sim, &d.backend);
 	console_init(&d.console, d.cfg.sol_console, &d.sim);
 	console_bind_backend(&d.console, &d.backend);
+	console_set_sink(&d.console, sol_sink, &d);
 	daemon_platform_init(&d);
 	ipmb_bus_init(&d.bus);
 	if (daemon_core_start(&d) == 0) {

@@ -8,7 +8,10 @@ Python 3 standard library only.
         ipmitool(..., "-p", str(p.port), ...)   # the client talks to the proxy
         print(p.stats())
 
-The proxy listens on 127.0.0.1 at a free port (`port` after start()). Each client
+The proxy listens on 127.0.0.1 at a free port (`port` after start()), or where
+listen_host/listen_port say: SOL consoles such as ipmitool insist that the port in the
+Activate Payload reply is the one they talk to, so a proxy for them listens on another
+loopback address with the target's own port number. Each client
 address gets its own upstream socket to the target, so the target sees one peer per
 client, as it would without the proxy. In each direction ("up": client to target,
 "down": target to client) every packet is, by a seeded random draw made in arrival
@@ -49,11 +52,13 @@ class _Flow:
 
 class UdpProxy:
     def __init__(self, target_port: int, target_host: str = "127.0.0.1", drop: float = 0.05,
-                 reorder: float = 0.05, seed: int = 1, hold_s: float = 0.1, listen_host: str = "127.0.0.1"):
+                 reorder: float = 0.05, seed: int = 1, hold_s: float = 0.1, listen_host: str = "127.0.0.1",
+                 listen_port: int = 0):
         if not (0 <= drop <= 1 and 0 <= reorder <= 1 and drop + reorder <= 1):
             raise ValueError("drop and reorder are fractions whose sum is at most 1")
         self.target = (target_host, target_port)
         self.listen_host = listen_host
+        self.listen_port = listen_port  # 0: any free port
         self.drop = drop
         self.reorder = reorder
         self.seed = seed
@@ -77,7 +82,7 @@ class UdpProxy:
         if self._thread:
             raise RuntimeError("already started")
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self._sock.bind((self.listen_host, 0))
+        self._sock.bind((self.listen_host, self.listen_port))
         self._sock.setblocking(False)
         self.port = self._sock.getsockname()[1]
         self._stop.clear()
