@@ -71,6 +71,8 @@ static void send_new(struct bmc *bmc, uint64_t now)
 	sol->tx_seq = seq;
 	sol->tries_left = bmc_solparm_retry_count(bmc);
 	sol->retry_ms = now + retry_interval(bmc);
+	sol->last_tx_ms = now;
+	sol->resent = false;
 	uint8_t status = sol->pending_status;
 	sol->pending_status = 0;
 	send_packet(bmc, seq, 0, 0, status, sol->pkt, sol->pkt_len);
@@ -96,7 +98,11 @@ static void take_output(struct bmc_sol *sol, uint64_t now)
 static void pump(struct bmc *bmc, uint64_t now)
 {
 	struct bmc_sol *sol = &bmc->sol;
-	if (!sol->active || sol->tx_seq)
+	/* After a packet that had to be sent again, a copy of it may still be on its way;
+	 * the next packet waits one retry interval after the last copy, so that the copy
+	 * cannot arrive behind it: consoles (ipmitool, ipmiconsole) recognise only a
+	 * repeat of the very last packet and would print an older one again. */
+	if (!sol->active || sol->tx_seq || now < sol->quiet_until)
 		return;
 	if (sol->pkt_len) {
 		/* the unaccepted rest of a packet the console refused (NACK) */
@@ -142,6 +148,8 @@ static void acknowledged(struct bmc *bmc, uint8_t accepted, bool nack, uint64_t 
 	sol->pkt_len = (uint8_t)(sol->pkt_len - n);
 	sol->tx_seq = 0;
 	sol->retry_ms = nack ? now + retry_interval(bmc) : now;
+	if (sol->resent)
+		sol->quiet_until = sol->last_tx_ms + retry_interval(bmc);
 }
 
 void bmc_sol_input(struct bmc *bmc, struct bmc_session *s, const uint8_t *p, size_t len)
@@ -204,6 +212,8 @@ void bmc_sol_tick(struct bmc *bmc)
 			sol->tries_left--;
 			sol->retransmits++;
 			sol->retry_ms = now + retry_interval(bmc);
+			sol->last_tx_ms = now;
+			sol->resent = true;
 			send_packet(bmc, sol->tx_seq, 0, 0, 0, sol->pkt, sol->pkt_len);
 		} else {
 			/* §15.9: after the retries the packet is given up; the next one says
@@ -222,11 +232,14 @@ uint64_t bmc_sol_deadline(const struct bmc *bmc)
 	const struct bmc_sol *sol = &bmc->sol;
 	if (!sol->active)
 		return 0;
-	if (sol->tx_seq || sol->pkt_len)
+	if (sol->tx_seq)
 		return sol->retry_ms;
-	if (sol->out_len)
-		return sol->first_char_ms + bmc_solparm_accumulate_ms(bmc);
-	return 0;
+	uint64_t due = 0;
+	if (sol->pkt_len)
+		due = sol->retry_ms;
+	else if (sol->out_len)
+		due = sol->first_char_ms + bmc_solparm_accumulate_ms(bmc);
+	return due && due < sol->quiet_until ? sol->quiet_until : due;
 }
 
 uint8_t bmc_sol_activate(struct bmc *bmc, struct bmc_session *s, uint8_t aux0)

@@ -35,6 +35,9 @@ struct bmc_sol {
 	uint8_t last_tx_seq;
 	uint8_t tries_left;
 	uint64_t retry_ms;        /* when to send it again */
+	uint64_t last_tx_ms;      /* when a copy of it last went out */
+	bool resent;              /* it went out more than once */
+	uint64_t quiet_until;     /* no new packet before then (see pump) */
 	uint8_t pending_status;   /* status bits for the next packet (break detected, overrun) */
 	/* console -> BMC */
 	bool rx_seen;

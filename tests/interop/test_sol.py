@@ -122,6 +122,10 @@ class SolCase(BmcdTestCase):
             c.kill()
         super().tearDown()
 
+    def start_bmcd(self, **kwargs):
+        self.current = super().start_bmcd(**kwargs)
+        return self.current
+
     def ipmitool_sol(self, b, host=None, extra=()):
         c = PtyClient(["ipmitool", "-I", "lanplus", "-H", host or b.host, "-p", str(b.port), "-U", "admin",
                        "-P", b.admin_password, "-C", "17", *extra, "sol", "activate"])
@@ -157,7 +161,9 @@ class SolCase(BmcdTestCase):
         self.assertTrue(c.wait_output(head, 10, mark), c.output()[mark:])
         start = c.output().index(head, mark) + len(head)
         tail = (b"\r\n" if n % 64 else b"") + PROMPT
-        self.assertTrue(c.wait_output(tail, timeout, start + n), f"{len(c.output()) - start} of {n} bytes")
+        if not c.wait_output(tail, timeout, start + n):
+            self.fail(f"{len(c.output()) - start} of {n} bytes; last: {c.output()[-200:]!r}\n"
+                      f"bmcd: {self.current.log()[-3000:]}")
         got = c.output()[start:start + n]
         want = burst_bytes(n)
         if got != want:

@@ -75,6 +75,24 @@ static int f_fru(void *ctx, struct bmc_fru_info *out)
 	return 0;
 }
 
+static int f_console_write(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct fake_backend *fb = ctx;
+	size_t n = fb->console_take && fb->console_take < len ? fb->console_take : len;
+	if (n > sizeof fb->console - fb->console_len)
+		n = sizeof fb->console - fb->console_len;
+	memcpy(fb->console + fb->console_len, buf, n);
+	fb->console_len += n;
+	return (int)n;
+}
+
+static int f_console_break(void *ctx)
+{
+	struct fake_backend *fb = ctx;
+	fb->breaks++;
+	return 0;
+}
+
 void fake_backend_init(struct fake_backend *fb, struct bmc_backend *be)
 {
 	memset(fb, 0, sizeof *fb);
@@ -98,6 +116,9 @@ void fake_backend_init(struct fake_backend *fb, struct bmc_backend *be)
 	be->sensor_describe = f_describe;
 	be->sensor_read = f_read;
 	be->fru_info = f_fru;
+	be->console_ctx = fb;
+	be->console_write = f_console_write;
+	be->console_break = f_console_break;
 }
 
 unsigned fake_add_temp(struct fake_backend *fb, const char *id, uint8_t number, uint8_t raw)

@@ -23,6 +23,11 @@ struct fake_backend {
 	uint8_t last_pretimeout;
 	int pretimeouts;
 	struct bmc_fru_info fru;
+	/* host console: what the BMC wrote to it, and how much it takes per call */
+	uint8_t console[8192];
+	size_t console_len;
+	size_t console_take;   /* at most this many bytes per console_write; 0: all */
+	int breaks;
 };
 
 /* Fills be with ops bound to fb. fb starts with no sensors, power on, a small FRU. */

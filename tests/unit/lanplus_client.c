@@ -194,6 +194,11 @@ size_t lc_build(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, s
 
 size_t lc_wrap(struct lc *c, const uint8_t *msg, size_t mlen, uint8_t *out, size_t cap)
 {
+	return lc_wrap_payload(c, 0x00, msg, mlen, out, cap);
+}
+
+size_t lc_wrap_payload(struct lc *c, uint8_t ptype, const uint8_t *msg, size_t mlen, uint8_t *out, size_t cap)
+{
 	uint8_t payload[340];
 	size_t plen = mlen;
 	bool conf = c->suite_conf, integ = c->suite_integ;
@@ -213,7 +218,7 @@ size_t lc_wrap(struct lc *c, const uint8_t *msg, size_t mlen, uint8_t *out, size
 		plen = 16 + mlen + pad + 1;
 	}
 	size_t n = 0;
-	const uint8_t h[] = {6, 0, 0xFF, 7, 6, (uint8_t)((conf ? 0x80 : 0) | (integ ? 0x40 : 0))};
+	const uint8_t h[] = {6, 0, 0xFF, 7, 6, (uint8_t)((conf ? 0x80 : 0) | (integ ? 0x40 : 0) | (ptype & 0x3F))};
 	memcpy(out, h, sizeof h);
 	n = sizeof h;
 	put32(out + n, c->bsid);

@@ -46,6 +46,8 @@ size_t lc_build(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, s
 		size_t cap);
 /* Wraps an already built IPMI message (any bytes) as the next in-session packet. */
 size_t lc_wrap(struct lc *c, const uint8_t *msg, size_t mlen, uint8_t *out, size_t cap);
+/* The same for any payload type (01h: a SOL packet). */
+size_t lc_wrap_payload(struct lc *c, uint8_t ptype, const uint8_t *msg, size_t mlen, uint8_t *out, size_t cap);
 /* Sends an in-session request; writes the completion code and response data. Returns 0
  * when a valid, authenticated reply arrived. */
 int lc_cmd(struct lc *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *cc,
