@@ -212,7 +212,7 @@ static void in_session(struct bmc *bmc, const struct bmc_peer *peer, const uint8
 		session_ipmi(bmc, s, payload, plen);
 		break;
 	case PAYLOAD_SOL:
-		bmc_sol_input(bmc, s, payload, plen);
+		bmc_sol_input(bmc, s, seq, payload, plen);
 		break;
 	default:
 		bmc->stats.dropped_malformed++;

@@ -152,7 +152,7 @@ static void acknowledged(struct bmc *bmc, uint8_t accepted, bool nack, uint64_t 
 		sol->quiet_until = sol->last_tx_ms + retry_interval(bmc);
 }
 
-void bmc_sol_input(struct bmc *bmc, struct bmc_session *s, const uint8_t *p, size_t len)
+void bmc_sol_input(struct bmc *bmc, struct bmc_session *s, uint32_t session_seq, const uint8_t *p, size_t len)
 {
 	struct bmc_sol *sol = &bmc->sol;
 	struct bmc_reader r;
@@ -169,8 +169,15 @@ void bmc_sol_input(struct bmc *bmc, struct bmc_session *s, const uint8_t *p, siz
 		return;
 	}
 	uint64_t now = bmc_now(bmc);
-	if (ack && ack == sol->tx_seq)
+	/* SOL sequence numbers repeat every 15 packets, so a late copy of an old ACK (the
+	 * console acknowledges every copy it receives, and the network may hold one back)
+	 * can carry the number of the packet now in flight. The console's session sequence
+	 * numbers do not repeat: an ACK counts only if it was sent after the one that
+	 * completed the previous packet. */
+	if (ack && ack == sol->tx_seq && (int32_t)(session_seq - sol->ack_sseq) > 0) {
+		sol->ack_sseq = session_seq;
 		acknowledged(bmc, accepted, op & SOL_NACK, now);
+	}
 	if (seq) {
 		if (sol->rx_seen && seq == sol->rx_seq) {
 			/* Our acknowledgement was lost and the console sent it again: the host
@@ -264,6 +271,7 @@ uint8_t bmc_sol_activate(struct bmc *bmc, struct bmc_session *s, uint8_t aux0)
 	memset(sol, 0, sizeof *sol);
 	sol->active = true;
 	sol->session_id = s->bmc_sid;
+	sol->ack_sseq = s->in_seq_top; /* ACKs come after the Activate Payload request */
 	bmc_logf(bmc, BMC_LOG_INFO, "audit: SOL activated in session %u (user %u)", s->handle, s->user_id);
 	return CC_OK;
 }

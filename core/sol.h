@@ -38,6 +38,7 @@ struct bmc_sol {
 	uint64_t last_tx_ms;      /* when a copy of it last went out */
 	bool resent;              /* it went out more than once */
 	uint64_t quiet_until;     /* no new packet before then (see pump) */
+	uint32_t ack_sseq;        /* session sequence number of the last ACK that counted */
 	uint8_t pending_status;   /* status bits for the next packet (break detected, overrun) */
 	/* console -> BMC */
 	bool rx_seen;
@@ -50,8 +51,9 @@ struct bmc_sol {
 /* Activate / Deactivate Payload for SOL (§24.1, §24.2); return completion codes. */
 uint8_t bmc_sol_activate(struct bmc *bmc, struct bmc_session *s, uint8_t aux0);
 uint8_t bmc_sol_deactivate(struct bmc *bmc, struct bmc_session *s);
-/* A SOL packet from session s (authenticated and decrypted already). */
-void bmc_sol_input(struct bmc *bmc, struct bmc_session *s, const uint8_t *p, size_t len);
+/* A SOL packet from session s (authenticated and decrypted already), which came with
+ * RMCP+ session sequence number session_seq. */
+void bmc_sol_input(struct bmc *bmc, struct bmc_session *s, uint32_t session_seq, const uint8_t *p, size_t len);
 /* The session is going away: its SOL instance is freed. */
 void bmc_sol_session_gone(struct bmc *bmc, uint32_t session_id);
 /* Retransmissions and accumulated output. */
