@@ -162,6 +162,59 @@ out:
 	return rc;
 }
 
+/* One pass of GCM in either direction; for decryption the tag is set before Final,
+ * which is where EVP checks it. */
+static int gcm(bool encrypt, const uint8_t *key, const uint8_t *nonce, const void *aad, size_t aadlen,
+	       const void *in, size_t len, void *out, uint8_t *tag)
+{
+	EVP_CIPHER_CTX *ctx = NULL;
+	uint8_t fin[16];
+	int outl = 0, finl = 0, rc = -1;
+
+	if (len > INT_MAX - 16 || aadlen > INT_MAX)
+		return -1;
+	ctx = EVP_CIPHER_CTX_new();
+	if (!ctx || !EVP_CipherInit_ex2(ctx, EVP_aes_256_gcm(), key, nonce, encrypt ? 1 : 0, NULL))
+		goto out;
+	if (aadlen && !EVP_CipherUpdate(ctx, NULL, &outl, aad, (int)aadlen))
+		goto out;
+	if (len && !EVP_CipherUpdate(ctx, out, &outl, in, (int)len))
+		goto out;
+	if (!encrypt && !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, BMC_GCM_TAG, tag))
+		goto out;
+	/* GCM is a stream mode: Final produces no bytes, only the tag check. */
+	if (!EVP_CipherFinal_ex(ctx, fin, &finl) || finl != 0)
+		goto out;
+	if (encrypt && !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, BMC_GCM_TAG, tag))
+		goto out;
+	rc = 0;
+out:
+	EVP_CIPHER_CTX_free(ctx);
+	return rc;
+}
+
+int bmc_aes256_gcm_seal(const uint8_t key[BMC_GCM_KEY], const uint8_t nonce[BMC_GCM_NONCE], const void *aad,
+			size_t aadlen, const void *in, size_t len, void *out, uint8_t tag[BMC_GCM_TAG])
+{
+	int rc = gcm(true, key, nonce, aad, aadlen, in, len, out, tag);
+	if (rc) {
+		bmc_wipe(out, len);
+		memset(tag, 0, BMC_GCM_TAG);
+	}
+	return rc;
+}
+
+int bmc_aes256_gcm_open(const uint8_t key[BMC_GCM_KEY], const uint8_t nonce[BMC_GCM_NONCE], const void *aad,
+			size_t aadlen, const void *in, size_t len, const uint8_t tag[BMC_GCM_TAG], void *out)
+{
+	uint8_t t[BMC_GCM_TAG];
+	memcpy(t, tag, sizeof t); /* EVP wants a writable tag buffer */
+	int rc = gcm(false, key, nonce, aad, aadlen, in, len, out, t);
+	if (rc)
+		bmc_wipe(out, len); /* never hand out unauthenticated plaintext */
+	return rc;
+}
+
 bool bmc_ct_equal(const void *a, const void *b, size_t n)
 {
 	return n == 0 || CRYPTO_memcmp(a, b, n) == 0;

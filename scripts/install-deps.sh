@@ -2,7 +2,7 @@
 # Installs what bmcd needs to build, run and test on Debian 12 (run as root).
 # Shared by both set-up commands of the README and by .ci/run.
 set -eu
-PKGS="build-essential cmake pkg-config libssl-dev libcmocka-dev clang libclang-rt-14-dev
+PKGS="build-essential cmake pkg-config libssl-dev libcmocka-dev libseccomp-dev clang libclang-rt-14-dev
       python3 ipmitool freeipmi-tools python3-pyghmi openipmi socat prometheus-ipmi-exporter"
 missing=""
 for p in $PKGS; do

@@ -33,6 +33,17 @@ int bmc_digestv(enum bmc_hash h, const struct bmc_iov *iov, size_t n, uint8_t ou
 /* AES-128-CBC without padding: len must be a multiple of 16; in and out may alias. */
 int bmc_aes128_cbc(bool encrypt, const uint8_t key[16], const uint8_t iv[16], const void *in, size_t len,
 		   void *out);
+/* AES-256-GCM (NIST SP 800-38D) with a 96-bit nonce and a 128-bit tag, for secrets the
+ * port keeps at rest. The nonce must never repeat under one key. seal writes len bytes
+ * of ciphertext to out and the tag to tag; open returns 0 only when the tag verifies
+ * over aad and the ciphertext, and zeroes out otherwise. in and out may alias. */
+#define BMC_GCM_KEY 32
+#define BMC_GCM_NONCE 12
+#define BMC_GCM_TAG 16
+int bmc_aes256_gcm_seal(const uint8_t key[BMC_GCM_KEY], const uint8_t nonce[BMC_GCM_NONCE], const void *aad,
+			size_t aadlen, const void *in, size_t len, void *out, uint8_t tag[BMC_GCM_TAG]);
+int bmc_aes256_gcm_open(const uint8_t key[BMC_GCM_KEY], const uint8_t nonce[BMC_GCM_NONCE], const void *aad,
+			size_t aadlen, const void *in, size_t len, const uint8_t tag[BMC_GCM_TAG], void *out);
 /* Constant-time comparison for secrets: true when equal. */
 bool bmc_ct_equal(const void *a, const void *b, size_t n);
 /* Overwrites a secret in a way the compiler cannot elide. */

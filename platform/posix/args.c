@@ -8,7 +8,7 @@
 #include "log.h"
 
 enum { OPT_HELP = 'h', OPT_VERSION = 'V', OPT_CONFIG = 'c', OPT_STATE = 's', OPT_LISTEN = 'l', OPT_FG = 'f',
-       OPT_LOG = 'L', OPT_USER = 'u', OPT_SERIAL = 'S' };
+       OPT_LOG = 'L', OPT_USER = 'u', OPT_SERIAL = 'S', OPT_KEY = 'K', OPT_CHECK = 'T' };
 
 static const struct option options[] = {
 	{"config", required_argument, NULL, OPT_CONFIG},
@@ -18,6 +18,8 @@ static const struct option options[] = {
 	{"log-level", required_argument, NULL, OPT_LOG},
 	{"user", required_argument, NULL, OPT_USER},
 	{"serial", required_argument, NULL, OPT_SERIAL},
+	{"secrets-key", required_argument, NULL, OPT_KEY},
+	{"check-config", no_argument, NULL, OPT_CHECK},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -27,7 +29,8 @@ void args_usage(FILE *out)
 {
 	fputs("usage: bmcd [--config FILE] [--state-dir DIR] [--listen ADDR[:PORT]]...\n"
 	      "            [--foreground] [--log-level error|warn|info|debug] [--user NAME]\n"
-	      "            [--serial DEVICE] [--help] [--version]\n"
+	      "            [--serial DEVICE] [--secrets-key FILE] [--check-config]\n"
+	      "            [--help] [--version]\n"
 	      "\n"
 	      "An IPMI 2.0 BMC daemon (RMCP+ over UDP). Secure by default: cipher suite 17\n"
 	      "only, no IPMI 1.5, no anonymous login, a random admin password written to\n"
@@ -43,6 +46,10 @@ void args_usage(FILE *out)
 	      "  --user NAME         when started as root: switch to NAME after binding\n"
 	      "  --serial DEVICE     serve IPMI Basic and Terminal Mode (channel 2) on this\n"
 	      "                      tty or pty; replaces [serial] device (default: off)\n"
+	      "  --secrets-key FILE  key sealing passwords and Kg in the store (default\n"
+	      "                      DIR.key beside the state directory; made if missing)\n"
+	      "  --check-config      print the effective settings and a WARNING line per\n"
+	      "                      weakened one, then exit: 0 fine, 1 weakened, 2 invalid\n"
 	      "  --help, --version   print this text or the version and exit\n",
 	      out);
 }
@@ -79,6 +86,12 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			break;
 		case OPT_SERIAL:
 			a->serial = optarg;
+			break;
+		case OPT_KEY:
+			a->secrets_key = optarg;
+			break;
+		case OPT_CHECK:
+			a->check_config = true;
 			break;
 		case OPT_HELP:
 			a->help = true;
@@ -127,6 +140,10 @@ int args_apply(const struct args *a, struct daemon_config *c, char *err, size_t 
 	}
 	if (a->serial && config_set_text(c->serial_device, sizeof c->serial_device, a->serial)) {
 		snprintf(err, errlen, "--serial: path empty or too long");
+		return -1;
+	}
+	if (a->secrets_key && config_set_text(c->secrets_key, sizeof c->secrets_key, a->secrets_key)) {
+		snprintf(err, errlen, "--secrets-key: path empty or too long");
 		return -1;
 	}
 	c->bmc.serial_enabled = c->serial_device[0] != '\0';

@@ -16,7 +16,8 @@ struct args {
 	const char *log_level;
 	const char *user;
 	const char *serial; /* --serial DEVICE */
-	bool help, version;
+	const char *secrets_key; /* --secrets-key FILE */
+	bool help, version, check_config;
 };
 
 /* Returns 0, or -1 with a message naming the option in err. */

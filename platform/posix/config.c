@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 
 #include "bmc/crypto.h"
 #include "log.h"
+#include "secrets.h"
 #include "serial.h"
 
 #define LINE_MAX_LEN 1024
@@ -405,6 +408,37 @@ static int set_user(struct daemon_config *c, const char *v, char *why, size_t wh
 	return 0;
 }
 
+static int set_secrets_key(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	if (config_set_text(c->secrets_key, sizeof c->secrets_key, v)) {
+		snprintf(why, whylen, "expected a path shorter than %zu characters", sizeof c->secrets_key);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *const seccomp_names[] = {"kill", "errno", "off"};
+
+static int config_set_seccomp(struct daemon_config *c, const char *v)
+{
+	for (size_t i = 0; i < 3; i++) {
+		if (!strcmp(v, seccomp_names[i])) {
+			c->seccomp = (enum config_seccomp)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int set_seccomp(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	if (config_set_seccomp(c, v)) {
+		snprintf(why, whylen, "expected kill, errno or off");
+		return -1;
+	}
+	return 0;
+}
+
 static int set_serial_device(struct daemon_config *c, const char *v, char *why, size_t whylen)
 {
 	if (config_set_text(c->serial_device, sizeof c->serial_device, v)) {
@@ -496,6 +530,8 @@ static const struct key keys[] = {
 	{"log", "level", set_log_level, false},
 	{"daemon", "state_dir", set_state_dir, false},
 	{"daemon", "user", set_user, false},
+	{"daemon", "secrets_key", set_secrets_key, false},
+	{"daemon", "seccomp", set_seccomp, false},
 	{"serial", "device", set_serial_device, false},
 	{"serial", "mode", set_serial_mode, false},
 	{"serial", "baud", set_serial_baud, false},
@@ -665,33 +701,162 @@ out:
 	return rc;
 }
 
-void config_warn_weak(const struct daemon_config *c)
+static bool addr_is_loopback(const struct net_addr *a)
+{
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)&a->ss;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (a->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&a->ss;
+		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	return false;
+}
+
+/* printf into a line and hand it to fn. */
+static void weak(config_weak_fn *fn, void *arg, unsigned *n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void weak(config_weak_fn *fn, void *arg, unsigned *n, const char *fmt, ...)
+{
+	char line[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	fn(arg, line);
+	(*n)++;
+}
+
+unsigned config_weak_each(const struct daemon_config *c, config_weak_fn *fn, void *arg)
 {
 	static const struct {
 		uint8_t id;
 		const char *why;
-	} weak[] = {
+	} suites[] = {
 		{0, "no authentication, integrity or encryption: anyone who knows a user name gets its access"},
 		{1, "no integrity or encryption: sessions can be hijacked and read"},
 		{2, "no encryption: session traffic, including passwords being set, is readable"},
 		{15, "no integrity or encryption: sessions can be hijacked and read"},
 		{16, "no encryption: session traffic, including passwords being set, is readable"},
 	};
-	for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++)
-		if (c->bmc.cipher_suites & (1u << weak[i].id))
-			log_warn("WARNING: cipher suite %u is enabled (%s); the secure default is cipher_suites = 17",
-				 weak[i].id, weak[i].why);
+	unsigned n = 0;
+
+	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+		if (c->bmc.cipher_suites & (1u << suites[i].id))
+			weak(fn, arg, &n, "cipher suite %u is enabled (%s); the secure default is cipher_suites = 17",
+			     suites[i].id, suites[i].why);
 	if (c->bmc.ipmi15_enabled)
-		log_warn("WARNING: IPMI 1.5 sessions are enabled (MD5 or clear-text authentication, no encryption); "
-			 "the secure default is ipmi15 = off");
+		weak(fn, arg, &n,
+		     "IPMI 1.5 sessions are enabled (MD5 or clear-text authentication, no encryption); "
+		     "the secure default is ipmi15 = off");
 	if (c->bmc.anonymous_enabled)
-		log_warn("WARNING: anonymous (null user) logins are enabled; the secure default is anonymous = off");
+		weak(fn, arg, &n, "anonymous (null user) logins are enabled; the secure default is anonymous = off");
 	if (c->serial_device[0] && c->bmc.serial_priv != 0) {
 		static const char *const names[] = {"none", "callback", "user", "operator", "administrator"};
-		log_warn("WARNING: serial requests without a login run at %s privilege (anyone on %s has it); "
-			 "the secure default is privilege = none",
-			 names[c->bmc.serial_priv < 5 ? c->bmc.serial_priv : 0], c->serial_device);
+		weak(fn, arg, &n,
+		     "serial requests without a login run at %s privilege (anyone on %s has it); "
+		     "the secure default is privilege = none",
+		     names[c->bmc.serial_priv < 5 ? c->bmc.serial_priv : 0], c->serial_device);
 	}
 	if (!(c->bmc.cipher_suites & STRONG_SUITES))
-		log_warn("WARNING: neither cipher suite 3 nor 17 is enabled");
+		weak(fn, arg, &n, "neither cipher suite 3 nor 17 is enabled");
+	/* A BMC answers anyone who can reach it (docs/security.md): a non-loopback
+	 * address is a choice to expose it, so it is named at every start. */
+	for (unsigned i = 0; i < c->nlisten; i++) {
+		if (!addr_is_loopback(&c->listen[i])) {
+			char text[ADDR_TEXT_MAX];
+			addr_format(&c->listen[i], text, sizeof text);
+			weak(fn, arg, &n,
+			     "listening on %s, which is not a loopback address: every host that can reach it may try "
+			     "to log in; the secure default is 127.0.0.1",
+			     text);
+		}
+	}
+	if (c->seccomp == CONFIG_SECCOMP_OFF)
+		weak(fn, arg, &n,
+		     "the system call filter is off (seccomp = off): a bug exploited in bmcd may use any system call; "
+		     "the secure default is seccomp = kill");
+	return n;
+}
+
+static void warn_line(void *arg, const char *msg)
+{
+	(void)arg;
+	log_warn("WARNING: %s", msg);
+}
+
+void config_warn_weak(const struct daemon_config *c)
+{
+	(void)config_weak_each(c, warn_line, NULL);
+}
+
+int config_secrets_key(const struct daemon_config *c, char *out, size_t cap)
+{
+	if (c->secrets_key[0])
+		return config_set_text(out, cap, c->secrets_key);
+	return secrets_default_path(c->state_dir, out, cap);
+}
+
+static const char *onoff(bool b)
+{
+	return b ? "on" : "off";
+}
+
+void config_print(const struct daemon_config *c, FILE *out)
+{
+	static const char *const serial_modes[] = {"auto", "basic", "terminal"};
+	static const char *const privs[] = {"none", "callback", "user", "operator", "administrator"};
+	static const char *const levels[] = {"error", "warn", "info", "debug"};
+	const struct bmc_config *b = &c->bmc;
+	char key[CONFIG_PATH_MAX + 8];
+
+	fprintf(out, "bmc.device_id 0x%02x\n", b->device_id);
+	fprintf(out, "bmc.device_revision %u\n", b->device_rev);
+	fprintf(out, "bmc.firmware_version %u.%02x\n", b->fw_major, b->fw_minor);
+	fprintf(out, "bmc.aux_firmware %02x%02x%02x%02x\n", b->aux_fw[0], b->aux_fw[1], b->aux_fw[2], b->aux_fw[3]);
+	fprintf(out, "bmc.manufacturer_id %u\n", (unsigned)b->manufacturer_id);
+	fprintf(out, "bmc.product_id 0x%04x\n", b->product_id);
+	fprintf(out, "bmc.guid ");
+	for (size_t i = 0; i < sizeof b->system_guid; i++)
+		fprintf(out, "%02x", b->system_guid[i]);
+	fprintf(out, "\n");
+	fprintf(out, "bmc.sel_capacity %u\n", b->sel_capacity);
+	if (b->event_receiver == 0xFF)
+		fprintf(out, "bmc.event_receiver off\n");
+	else
+		fprintf(out, "bmc.event_receiver 0x%02x\n", b->event_receiver);
+	for (unsigned i = 0; i < c->nlisten; i++) {
+		char text[ADDR_TEXT_MAX];
+		addr_format(&c->listen[i], text, sizeof text);
+		fprintf(out, "lan.listen %s\n", text);
+	}
+	fprintf(out, "lan.cipher_suites ");
+	const char *sep = "";
+	for (unsigned id = 0; id < 32; id++) {
+		if (b->cipher_suites & (1u << id)) {
+			fprintf(out, "%s%u", sep, id);
+			sep = ",";
+		}
+	}
+	fprintf(out, "\n");
+	fprintf(out, "lan.ipmi15 %s\n", onoff(b->ipmi15_enabled));
+	fprintf(out, "lan.anonymous %s\n", onoff(b->anonymous_enabled));
+	fprintf(out, "lan.session_timeout %u\n", (unsigned)b->session_timeout_s);
+	fprintf(out, "lan.max_sessions %u\n", b->max_sessions);
+	fprintf(out, "lan.mac %02x:%02x:%02x:%02x:%02x:%02x\n", b->mac[0], b->mac[1], b->mac[2], b->mac[3], b->mac[4],
+		b->mac[5]);
+	fprintf(out, "lan.ip %u.%u.%u.%u\n", b->ip[0], b->ip[1], b->ip[2], b->ip[3]);
+	fprintf(out, "lan.netmask %u.%u.%u.%u\n", b->netmask[0], b->netmask[1], b->netmask[2], b->netmask[3]);
+	fprintf(out, "lan.gateway %u.%u.%u.%u\n", b->gateway[0], b->gateway[1], b->gateway[2], b->gateway[3]);
+	fprintf(out, "lan.kg %s\n", c->kg_set ? "(set, not shown)" : "(unset)"); /* a secret: never printed */
+	fprintf(out, "serial.device %s\n", c->serial_device[0] ? c->serial_device : "(none)");
+	fprintf(out, "serial.mode %s\n", serial_modes[b->serial_mode < 3 ? b->serial_mode : 0]);
+	fprintf(out, "serial.baud %u\n", (unsigned)b->serial_baud);
+	fprintf(out, "serial.privilege %s\n", privs[b->serial_priv < 5 ? b->serial_priv : 0]);
+	fprintf(out, "sol.console %s\n", c->sol_console);
+	fprintf(out, "log.level %s\n", levels[(unsigned)c->log_level < 4 ? (unsigned)c->log_level : 2]);
+	fprintf(out, "daemon.state_dir %s\n", c->state_dir);
+	fprintf(out, "daemon.user %s\n", c->user[0] ? c->user : "(none)");
+	fprintf(out, "daemon.secrets_key %s\n", config_secrets_key(c, key, sizeof key) ? "(invalid)" : key);
+	fprintf(out, "daemon.seccomp %s\n", seccomp_names[c->seccomp]);
 }

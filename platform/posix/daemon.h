@@ -12,6 +12,7 @@
 #include "ipmb_bus.h"
 #include "net.h"
 #include "satellite.h"
+#include "secrets.h"
 #include "serial.h"
 #include "sim.h"
 #include "store_file.h"
@@ -21,6 +22,7 @@ struct daemon {
 	struct net net;
 	struct serial_port serial; /* channel 2; fd -1 without --serial */
 	struct store_file *store;
+	struct secrets secrets; /* seals passwords and Kg in the stores (secrets.h) */
 	struct bmc *bmc; /* bmc_size() bytes, allocated once */
 	struct sim sim;
 	struct bmc_backend backend;

@@ -58,7 +58,7 @@ int daemon_core_start(struct daemon *d)
 	if (d->cfg.kg_set)
 		bmc_store_apply(d->bmc, STORE_KG, LAN_CHANNEL, d->cfg.kg, sizeof d->cfg.kg);
 	err[0] = '\0';
-	if (store_file_open(&d->store, d->cfg.state_dir, replay, d, err, sizeof err)) {
+	if (store_file_open_sealed(&d->store, d->cfg.state_dir, &d->secrets, replay, d, err, sizeof err)) {
 		log_error("store: %s", err);
 		return -1;
 	}

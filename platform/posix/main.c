@@ -17,6 +17,8 @@
 #include "daemon.h"
 #include "log.h"
 #include "privdrop.h"
+#include "sandbox.h"
+#include "secrets.h"
 #include "statedir.h"
 
 #define EXIT_USAGE 2
@@ -27,6 +29,55 @@ static int usage_error(const char *msg)
 {
 	fprintf(stderr, "bmcd: %s\n", msg);
 	return EXIT_USAGE;
+}
+
+static void print_weak(void *arg, const char *msg)
+{
+	fprintf(arg, "WARNING: %s\n", msg);
+}
+
+/* bmcd --check-config, like sshd -T: the effective settings after the file and the
+ * command line, then the same weakened-settings list the start-up logs. Touches no
+ * file but the configuration and binds nothing. */
+static int check_config(void)
+{
+	char key[CONFIG_PATH_MAX + 8];
+
+	if (config_secrets_key(&d.cfg, key, sizeof key))
+		return usage_error("secrets key: the default path beside the state directory does not fit; set "
+				   "[daemon] secrets_key");
+	config_print(&d.cfg, stdout);
+	unsigned n = config_weak_each(&d.cfg, print_weak, stdout);
+	if (!sandbox_available() && d.cfg.seccomp != CONFIG_SECCOMP_OFF)
+		printf("NOTE: this bmcd was built without libseccomp: seccomp = %s has no effect\n",
+		       d.cfg.seccomp == CONFIG_SECCOMP_KILL ? "kill" : "errno");
+	if (fflush(stdout) != 0)
+		return EXIT_FAILURE;
+	return n ? 1 : 0;
+}
+
+/* The key that seals passwords in the store is read (or made) here, while bmcd may
+ * still be root: the file can then belong to root and stay out of reach of the user
+ * bmcd becomes. */
+static int load_secrets(char *err, size_t errlen)
+{
+	char path[CONFIG_PATH_MAX + 8];
+	bool sealed = false;
+
+	if (config_secrets_key(&d.cfg, path, sizeof path)) {
+		snprintf(err, errlen, "secrets key: no default path for state directory %s; set [daemon] secrets_key",
+			 d.cfg.state_dir);
+		return -1;
+	}
+	if (store_file_has_sealed(d.cfg.state_dir, &sealed)) {
+		snprintf(err, errlen, "%s/store.log: cannot read it", d.cfg.state_dir);
+		return -1;
+	}
+	if (secrets_load(&d.secrets, path, sealed, err, errlen))
+		return -1;
+	if (d.secrets.created)
+		log_info("created secrets key %s (mode 0600): back it up apart from the state directory", path);
+	return 0;
 }
 
 static int setup(int argc, char **argv, uid_t *uid, gid_t *gid, int *done)
@@ -50,6 +101,10 @@ static int setup(int argc, char **argv, uid_t *uid, gid_t *gid, int *done)
 		return usage_error(err);
 	if (args_apply(&a, &d.cfg, err, sizeof err))
 		return usage_error(err);
+	if (a.check_config) {
+		*done = 1;
+		return check_config();
+	}
 	log_set_level(d.cfg.log_level);
 	log_info("starting bmcd %s", BMC_VERSION);
 	if (privdrop_lookup(d.cfg.user, uid, gid, err, sizeof err))
@@ -106,7 +161,8 @@ int main(int argc, char **argv)
 		config_wipe(&d.cfg);
 		return st;
 	}
-	if (statedir_prepare(d.cfg.state_dir, uid, gid, err, sizeof err) || privdrop_apply(uid, gid, err, sizeof err)) {
+	if (statedir_prepare(d.cfg.state_dir, uid, gid, err, sizeof err) || load_secrets(err, sizeof err) ||
+	    privdrop_apply(uid, gid, err, sizeof err) || sandbox_apply(d.cfg.seccomp, err, sizeof err)) {
 		log_error("%s", err);
 		goto out_net;
 	}
@@ -135,6 +191,7 @@ out_net:
 	serial_close(&d.serial);
 	net_close(&d.net);
 	config_wipe(&d.cfg);
+	secrets_wipe(&d.secrets);
 	log_info("stopped");
 	return rc;
 }

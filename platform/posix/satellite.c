@@ -88,7 +88,7 @@ static int start_one(struct satellite *s, struct daemon *d, uint8_t addr)
 		return -1;
 	}
 	err[0] = '\0';
-	if (store_file_open(&s->store, dir, replay, s, err, sizeof err)) {
+	if (store_file_open_sealed(&s->store, dir, &d->secrets, replay, s, err, sizeof err)) {
 		log_error("mc %02Xh: store: %s", addr, err);
 		return -1;
 	}

@@ -12,7 +12,17 @@
  *  - the loader accepts only a prefix of CRC-valid records whose sequence numbers go up
  *    by exactly one, and cuts the file at the first record that is not: see load();
  *  - compaction writes a complete new file, fsyncs it, and only then renames it over
- *    the log and fsyncs the directory, so the name always points at a complete file. */
+ *    the log and fsyncs the directory, so the name always points at a complete file.
+ *
+ * Secrets (STORE_USER, STORE_KG) are sealed when the store is opened with a key
+ * (store_file_open_sealed): on disk such a record has type | STORE_SEALED and the value
+ * nonce | AES-256-GCM ciphertext | tag (platform/posix/secrets.h), with the record's
+ * type and key authenticated. The core never sees this: it puts and replays clear
+ * values, and the index keeps them clear, so compaction seals every secret afresh.
+ * A sealed record that does not open (wrong key, altered bytes with a fixed-up CRC)
+ * fails the open; nothing is dropped. A store with only clear secrets (written by a
+ * version before sealing) is rewritten sealed at open; one that mixes clear and sealed
+ * secrets has been tampered with and is refused. */
 #include "store_file.h"
 
 #include <errno.h>
@@ -25,7 +35,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bmc/crypto.h"
 #include "bmc/store.h"
+#include "secrets.h"
 
 #define LOG_NAME "store.log"
 #define TMP_NAME "store.log.tmp"
@@ -35,6 +47,8 @@
 #define COMPACT_MIN (64u * 1024u)
 #define COMPACT_CHUNK (64u * 1024u)
 #define INDEX_MIN 64u
+/* On-disk type flag of a sealed record. Types are small (include/bmc/store.h). */
+#define STORE_SEALED 0x8000u
 
 struct slot {
 	uint32_t id;    /* type << 16 | key */
@@ -56,7 +70,23 @@ struct store_file {
 	struct slot *slots;
 	size_t cap;             /* a power of two (or 0) */
 	size_t count;           /* live entries, at most cap * 3 / 4 */
+	const struct secrets *sec; /* NULL: secrets are stored as given (tests, tools) */
+	size_t n_clear, n_sealed; /* secret records of each kind seen by load() */
 };
+
+/* The record types whose values are secrets (passwords, Kg: DESIGN.md §5). */
+static bool secret_type(uint32_t type)
+{
+	return type == STORE_USER || type == STORE_KG;
+}
+
+/* Frees a value, wiping it first when it may hold a password or Kg. */
+static void free_value(const struct slot *e)
+{
+	if (e->value && secret_type(e->id >> 16))
+		bmc_wipe(e->value, e->len);
+	free(e->value);
+}
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -133,7 +163,7 @@ static void idx_set(struct store_file *s, uint32_t id, uint32_t seq, uint8_t *va
 	struct slot *e = &s->slots[slot_find(s, id)];
 	if (e->len) {
 		s->live_bytes -= rec_size(e->len);
-		free(e->value);
+		free_value(e);
 	} else {
 		s->count++;
 	}
@@ -161,7 +191,7 @@ static void idx_del(struct store_file *s, uint32_t id)
 	if (s->slots[i].len == 0)
 		return;
 	s->live_bytes -= rec_size(s->slots[i].len);
-	free(s->slots[i].value);
+	free_value(&s->slots[i]);
 	s->count--;
 	for (size_t j = (i + 1) & mask; s->slots[j].len != 0; j = (j + 1) & mask) {
 		if (may_fill_hole(slot_home(s->slots[j].id, s->cap), i, j)) {
@@ -300,11 +330,36 @@ static int sync_dir(struct store_file *s)
  * overwrote) and replay them out of order. A prefix of the log is a state the BMC
  * really was in; a prefix plus guessed fragments is not. The same holds for a record
  * whose sequence number is not the previous one plus one. The cut is reported. */
-static int load(struct store_file *s, const uint8_t *buf, size_t size, const char **why)
+/* A CRC-valid record of a secret type: opened when sealed, counted either way.
+ * Returns 0 with *rec describing the clear value (in plain), or -1 when a sealed value
+ * does not open. */
+static int unseal_rec(struct store_file *s, struct bmc_store_rec *rec, uint8_t *plain)
 {
+	if (rec->type & STORE_SEALED) {
+		uint16_t type = (uint16_t)(rec->type & ~STORE_SEALED);
+		if (!secret_type(type) || rec->len < SECRETS_OVERHEAD ||
+		    secrets_unseal(s->sec, rec->type, rec->key, rec->value, rec->len, plain) != 0)
+			return -1;
+		rec->type = type;
+		rec->value = plain;
+		rec->len -= SECRETS_OVERHEAD;
+		s->n_sealed++;
+	} else if (secret_type(rec->type) && rec->len) {
+		s->n_clear++;
+	}
+	return 0;
+}
+
+/* Returns 0, -1 when out of memory, or -2 when a sealed record does not open (*bad
+ * then holds it). */
+static int load(struct store_file *s, const uint8_t *buf, size_t size, const char **why,
+		struct bmc_store_rec *bad)
+{
+	uint8_t plain[BMC_STORE_MAX_VALUE];
 	size_t off = 0;
 	bool first = true;
 	uint32_t prev = 0;
+	int rc = 0;
 
 	*why = NULL;
 	while (off < size) {
@@ -318,15 +373,24 @@ static int load(struct store_file *s, const uint8_t *buf, size_t size, const cha
 			*why = "corrupt";
 			break;
 		}
-		if (idx_apply(s, &rec) != 0)
-			return -1;
+		if (s->sec && unseal_rec(s, &rec, plain) != 0) {
+			*bad = rec;
+			rc = -2;
+			goto out;
+		}
+		if (idx_apply(s, &rec) != 0) {
+			rc = -1;
+			goto out;
+		}
 		prev = rec.seq;
 		first = false;
 		off += (size_t)n;
 	}
 	s->end = off;
 	s->next_seq = first ? 1 : prev + 1;
-	return 0;
+out:
+	bmc_wipe(plain, sizeof plain);
+	return rc;
 }
 
 static int replay_all(const struct store_file *s, store_replay_fn *replay, void *arg)
@@ -350,9 +414,28 @@ static bool compact_due(const struct store_file *s)
 	return s->end > limit && s->end >= s->compact_retry;
 }
 
+/* Encodes one record as it goes to disk: a secret sealed when the store has a key. */
+static size_t encode_rec(const struct store_file *s, uint8_t *out, size_t cap, uint16_t type, uint16_t key,
+			 uint32_t seq, const void *value, size_t len)
+{
+	uint8_t sealed[BMC_STORE_MAX_VALUE];
+	size_t n;
+
+	if (!s->sec || !len || !secret_type(type))
+		return bmc_store_encode(out, cap, type, key, seq, value, len);
+	if (len > BMC_STORE_MAX_VALUE - SECRETS_OVERHEAD)
+		return 0;
+	uint16_t dtype = (uint16_t)(type | STORE_SEALED);
+	n = secrets_seal(s->sec, dtype, key, value, len, sealed) == 0
+		    ? bmc_store_encode(out, cap, dtype, key, seq, sealed, len + SECRETS_OVERHEAD)
+		    : 0;
+	bmc_wipe(sealed, len + SECRETS_OVERHEAD);
+	return n;
+}
+
 /* Writes every live record, oldest first, renumbered from 1, to fd. *size gets the
  * file's length. */
-static int write_live(int fd, struct slot **order, size_t n, uint64_t *size)
+static int write_live(const struct store_file *s, int fd, struct slot **order, size_t n, uint64_t *size)
 {
 	uint8_t *buf = malloc(COMPACT_CHUNK);
 	size_t used = 0;
@@ -369,8 +452,8 @@ static int write_live(int fd, struct slot **order, size_t n, uint64_t *size)
 			used = 0;
 		}
 		struct slot *e = order[i];
-		size_t k = bmc_store_encode(buf + used, COMPACT_CHUNK - used, (uint16_t)(e->id >> 16), (uint16_t)e->id,
-					    (uint32_t)(i + 1), e->value, e->len);
+		size_t k = encode_rec(s, buf + used, COMPACT_CHUNK - used, (uint16_t)(e->id >> 16), (uint16_t)e->id,
+				      (uint32_t)(i + 1), e->value, e->len);
 		if (k == 0)
 			goto out;
 		used += k;
@@ -398,7 +481,7 @@ static int compact(struct store_file *s)
 	tfd = openat(s->dirfd, TMP_NAME, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (tfd < 0 || check_file(tfd) != 0)
 		goto out;
-	if (write_live(tfd, order, s->count, &size) != 0 || fsync(tfd) != 0)
+	if (write_live(s, tfd, order, s->count, &size) != 0 || fsync(tfd) != 0)
 		goto out;
 	if (renameat(s->dirfd, TMP_NAME, s->dirfd, LOG_NAME) != 0)
 		goto out;
@@ -469,9 +552,39 @@ static int cut_tail(struct store_file *s, const char *dir, size_t size, const ch
 	return 0;
 }
 
+/* After load: a store with clear secrets only is from a version before sealing and is
+ * rewritten sealed now, all of it at once (compaction), so that the file never mixes the
+ * two; one that already mixes them was altered. */
+static int seal_clear_secrets(struct store_file *s, const char *dir, char *err, size_t errlen)
+{
+	if (!s->sec || s->n_clear == 0)
+		return 0;
+	if (s->n_sealed) {
+		seterr(err, errlen,
+		       "%s/" LOG_NAME ": holds clear-text passwords next to sealed ones: refusing it as tampered with "
+		       "(restore a backup)",
+		       dir);
+		return -1;
+	}
+	if (compact(s) != 0) {
+		seterr(err, errlen, "%s/" LOG_NAME ": cannot rewrite it with sealed secrets: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 1;
+}
+
 int store_file_open(struct store_file **out, const char *dir, store_replay_fn *replay, void *arg, char *err,
 		    size_t errlen)
 {
+	return store_file_open_sealed(out, dir, NULL, replay, arg, err, errlen);
+}
+
+int store_file_open_sealed(struct store_file **out, const char *dir, const struct secrets *sec,
+			   store_replay_fn *replay, void *arg, char *err, size_t errlen)
+{
+	struct bmc_store_rec bad;
+	char warn[400] = "";
+	int lrc, mrc;
 	struct store_file *s = calloc(1, sizeof *s);
 	uint8_t *buf = NULL;
 	size_t size = 0;
@@ -485,18 +598,37 @@ int store_file_open(struct store_file **out, const char *dir, store_replay_fn *r
 		goto out;
 	}
 	s->dirfd = s->fd = -1;
+	s->sec = sec;
 	if (open_files(s, dir, err, errlen) != 0)
 		goto out;
 	if (read_all(s->fd, &buf, &size) != 0) {
 		seterr(err, errlen, "%s/" LOG_NAME ": %s", dir, strerror(errno));
 		goto out;
 	}
-	if (load(s, buf, size, &why) != 0) {
+	lrc = load(s, buf, size, &why, &bad);
+	if (lrc == -2) {
+		seterr(err, errlen,
+		       "%s/" LOG_NAME ": a sealed secret (record type %u key %u) does not open with the key in %s: "
+		       "wrong key file, or the store was altered",
+		       dir, (unsigned)(bad.type & ~STORE_SEALED), (unsigned)bad.key, sec->path);
+		goto out;
+	}
+	if (lrc != 0) {
 		seterr(err, errlen, "%s/" LOG_NAME ": out of memory", dir);
 		goto out;
 	}
-	if (why && cut_tail(s, dir, size, why, err, errlen) != 0)
+	if (why && cut_tail(s, dir, size, why, warn, sizeof warn) != 0) {
+		seterr(err, errlen, "%s", warn);
 		goto out;
+	}
+	mrc = seal_clear_secrets(s, dir, err, errlen);
+	if (mrc < 0)
+		goto out;
+	if (mrc > 0)
+		seterr(err, errlen, "%s%ssealed %zu clear-text secret records from an older version with the key in %s",
+		       warn, warn[0] ? "; " : "", s->n_clear, sec->path);
+	else
+		seterr(err, errlen, "%s", warn);
 	if (replay_all(s, replay, arg) != 0) {
 		seterr(err, errlen, "%s", "store: out of memory");
 		goto out;
@@ -541,7 +673,7 @@ int store_file_put(struct store_file *s, uint16_t type, uint16_t key, const void
 			goto out;
 		memcpy(copy, value, len);
 	}
-	size_t n = bmc_store_encode(rec, sizeof rec, type, key, s->next_seq, value, len);
+	size_t n = encode_rec(s, rec, sizeof rec, type, key, s->next_seq, value, len);
 	if (n == 0)
 		goto out;
 	ssize_t w = pwrite(s->fd, rec, n, (off_t)s->end);
@@ -563,7 +695,42 @@ int store_file_put(struct store_file *s, uint16_t type, uint16_t key, const void
 	maybe_compact(s);
 	rc = 0;
 out:
+	if (secret_type(type))
+		bmc_wipe(rec, sizeof rec);
 	free(copy);
+	return rc;
+}
+
+int store_file_has_sealed(const char *dir, bool *out)
+{
+	char path[4200];
+	uint8_t *buf = NULL;
+	size_t size = 0, off = 0;
+	int fd, rc = -1;
+
+	*out = false;
+	if ((size_t)snprintf(path, sizeof path, "%s/" LOG_NAME, dir) >= sizeof path)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (read_all(fd, &buf, &size) != 0)
+		goto out;
+	while (off < size) {
+		struct bmc_store_rec rec;
+		long n = bmc_store_decode(buf + off, size - off, &rec);
+		if (n <= 0)
+			break;
+		if (rec.type & STORE_SEALED) {
+			*out = true;
+			break;
+		}
+		off += (size_t)n;
+	}
+	rc = 0;
+out:
+	free(buf);
+	close(fd);
 	return rc;
 }
 
@@ -574,7 +741,7 @@ void store_file_close(struct store_file *s)
 	if (s->dir_dirty)
 		(void)sync_dir(s);
 	for (size_t i = 0; i < s->cap; i++)
-		free(s->slots[i].value);
+		free_value(&s->slots[i]);
 	free(s->slots);
 	if (s->fd >= 0)
 		close(s->fd);
