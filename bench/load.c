@@ -721,10 +721,11 @@ static void read_password_file(const char *path)
 	if (!fgets(line, sizeof line, f))
 		line[0] = 0;
 	fclose(f);
-	line[strcspn(line, "\r\n")] = 0;
-	if (strlen(line) > 20)
+	size_t len = strcspn(line, "\r\n");
+	if (len > 20)
 		die("password longer than 20 characters");
-	snprintf(o.password, sizeof o.password, "%s", line);
+	memcpy(o.password, line, len);
+	o.password[len] = 0;
 }
 
 static void parse_args(int argc, char **argv)
@@ -754,12 +755,12 @@ static void parse_args(int argc, char **argv)
 		case 'U':
 			if (strlen(optarg) > 16)
 				die("user name longer than 16 characters");
-			snprintf(o.user, sizeof o.user, "%s", optarg);
+			memcpy(o.user, optarg, strlen(optarg) + 1);
 			break;
 		case 'P':
 			if (strlen(optarg) > 20)
 				die("password longer than 20 characters");
-			snprintf(o.password, sizeof o.password, "%s", optarg);
+			memcpy(o.password, optarg, strlen(optarg) + 1);
 			break;
 		case 'F': read_password_file(optarg); break;
 		case 'C':
@@ -923,11 +924,12 @@ int main(int argc, char **argv)
 	if (p0.ok && p1.ok) {
 		double cpu_tick = p1.ticks_s - p0.ticks_s, cpu_sched = p1.sched_s - p0.sched_s;
 		double sys = p1.stime_s - p0.stime_s;
-		printf(" cpu_s=%.3f cpu_us_per_op=%.2f cpu_tick_s=%.2f cpu_tick_us_per_op=%.2f sys_share=%.2f "
-		       "cpu_util=%.3f rss_kb=%ld hwm_kb=%ld",
+		double user = cpu_tick - sys;
+		printf(" cpu_s=%.3f cpu_us_per_op=%.2f cpu_tick_s=%.2f cpu_tick_us_per_op=%.2f user_us_per_op=%.2f "
+		       "sys_share=%.2f cpu_util=%.3f rss_kb=%ld hwm_kb=%ld",
 		       cpu_sched, ops > 0 ? cpu_sched * 1e6 / ops : 0.0, cpu_tick,
-		       ops > 0 ? cpu_tick * 1e6 / ops : 0.0, cpu_tick > 0 ? sys / cpu_tick : 0.0, cpu_sched / elapsed,
-		       p1.rss_kb, p1.hwm_kb);
+		       ops > 0 ? cpu_tick * 1e6 / ops : 0.0, ops > 0 ? user * 1e6 / ops : 0.0,
+		       cpu_tick > 0 ? sys / cpu_tick : 0.0, cpu_sched / elapsed, p1.rss_kb, p1.hwm_kb);
 	}
 	printf("\n");
 	free(lat.v);
