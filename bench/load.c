@@ -103,6 +103,7 @@ struct proc_fig {
 static struct opts o;
 static struct samples lat;
 static unsigned long long n_ops, n_err;
+static bool draining; /* after the timed phase: finish set-ups and close, count nothing */
 static uint32_t csid_counter = 0x10000001u;
 
 /* ---- small helpers ----------------------------------------------------------------- */
@@ -571,6 +572,8 @@ static void setup_input(struct client *c, const uint8_t *raw, size_t rlen, doubl
 			put32(sid, c->bsid);
 			c->step = ST_CLOSE;
 			send_req(c, 0x06, 0x3C, sid, 4, t); /* Close Session, §22.19 */
+		} else if (draining) {
+			c->step = ST_IDLE;
 		} else {
 			n_ops++;
 			sample_add((t - c->setup_t0) * 1e6);
@@ -610,6 +613,10 @@ static void check_timeouts(struct client *c, double t)
 {
 	if (c->step != ST_ACTIVE && c->step != ST_IDLE) {
 		if (t - c->step_t0 > TIMEOUT_S) {
+			if (draining) {
+				c->step = ST_IDLE; /* give up: the BMC's timeout ends it */
+				return;
+			}
 			n_err++;
 			setup_begin(c, t);
 		}
@@ -659,6 +666,34 @@ static int login(struct client *c)
 			check_timeouts(c, now_s());
 	}
 	return c->step == ST_ACTIVE ? 0 : -1;
+}
+
+/* Closes the active sessions of cl[0..n) (not timed), so that a following run finds
+ * free session slots. */
+static void logout(struct client *cl, unsigned n)
+{
+	uint8_t buf[PKT_CAP], msg[PKT_CAP];
+	for (unsigned i = 0; i < n; i++) {
+		struct client *c = &cl[i];
+		uint8_t sid[4];
+		if (c->step != ST_ACTIVE)
+			continue;
+		put32(sid, c->bsid);
+		memset(c->out, 0, sizeof c->out);
+		c->inflight = 0;
+		send_req(c, 0x06, 0x3C, sid, 4, now_s()); /* Close Session, §22.19 */
+	}
+	for (unsigned i = 0; i < n; i++) {
+		double until = now_s() + 0.5;
+		size_t mlen;
+		ssize_t got;
+		if (cl[i].step != ST_ACTIVE)
+			continue;
+		while (now_s() < until && (got = recv_wait(cl[i].fd, buf, sizeof buf, 0.1)) > 0)
+			if (match_reply(&cl[i], buf, (size_t)got, msg, &mlen) >= 0)
+				break; /* the Close Session answer */
+		cl[i].step = ST_IDLE;
+	}
 }
 
 /* ---- echo server -------------------------------------------------------------------------- */
@@ -845,6 +880,7 @@ int main(int argc, char **argv)
 			if (login(c)) {
 				fprintf(stderr, "bench_load: log-in %u failed (%s:%u, user %s, suite %u)\n", i, o.host,
 					o.port, o.user, o.suite);
+				logout(cl, i);
 				return 1;
 			}
 		} else if (o.mode == M_ECHO) {
@@ -890,25 +926,28 @@ int main(int argc, char **argv)
 	double elapsed = now_s() - t_start;
 	struct proc_fig p1 = proc_read(o.pid);
 
-	/* Log the sessions out (not timed), so that a following run finds free slots. */
-	if (o.mode == M_DEVID) {
-		for (unsigned i = 0; i < n; i++) {
-			struct client *c = &cl[i];
-			uint8_t sid[4];
-			put32(sid, c->bsid);
-			memset(c->out, 0, sizeof c->out);
-			c->inflight = 0;
-			send_req(c, 0x06, 0x3C, sid, 4, now_s());
+	/* Not timed: finish the set-ups under way (each ends with Close Session) and close
+	 * the in-session modes' sessions, so that a following run finds free slots. */
+	if (o.mode == M_SETUP) {
+		double until = now_s() + 2 * TIMEOUT_S;
+		bool busy = true;
+		draining = true;
+		while (busy && (t = now_s()) < until) {
+			busy = false;
+			if (poll(pfd, n, 10) < 0 && errno != EINTR)
+				break;
+			t = now_s();
+			for (unsigned i = 0; i < n; i++) {
+				struct client *c = &cl[i];
+				ssize_t got;
+				while (c->step != ST_IDLE && (got = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT)) > 0)
+					setup_input(c, buf, (size_t)got, t);
+				check_timeouts(c, t);
+				busy |= c->step != ST_IDLE;
+			}
 		}
-		for (unsigned i = 0; i < n; i++) {
-			double until = now_s() + 0.5;
-			uint8_t msg[PKT_CAP];
-			size_t mlen;
-			ssize_t got;
-			while (now_s() < until && (got = recv_wait(cl[i].fd, buf, sizeof buf, 0.1)) > 0)
-				if (match_reply(&cl[i], buf, (size_t)got, msg, &mlen) >= 0)
-					break; /* the Close Session answer */
-		}
+	} else if (o.mode == M_DEVID) {
+		logout(cl, n);
 	}
 	if (echo_pid > 0) {
 		kill(echo_pid, SIGTERM);
