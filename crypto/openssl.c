@@ -2,15 +2,9 @@
  * non-deprecated EVP interfaces (EVP_MAC for HMAC, EVP_MD for digests, EVP_CIPHER for
  * AES), so that the build stays free of deprecation warnings under -Werror.
  *
- * Every call builds and frees its own context. That is simple and correct, and the
- * per-call cost is small because OpenSSL 3 caches fetched algorithms internally.
- * Where caching would go when sessions want it (a later issue): a per-session
- * struct holding an EVP_MAC_CTX already keyed with the session integrity key (K1) and
- * an EVP_CIPHER_CTX keyed with K2; each packet would then EVP_MAC_CTX_dup() the keyed
- * template (or EVP_MAC_init(ctx, NULL, 0, NULL) to re-init with the same key) and
- * EVP_CipherInit_ex2(ctx, NULL, NULL, iv, enc, NULL) with a fresh IV, avoiding the
- * provider fetch and the key schedule per packet. The contexts would be freed (and so
- * wiped by OpenSSL) when the session closes. */
+ * Algorithms are fetched once and contexts reused across calls (see "cache" below).
+ * A further step would be per-session contexts already keyed with K1/K2, saving the
+ * HMAC key set-up and the AES key schedule per packet. */
 #include "bmc/crypto.h"
 
 #include <limits.h>
@@ -61,29 +55,56 @@ static const EVP_MD *hash_md(enum bmc_hash h)
 	return NULL;
 }
 
-int bmc_hmacv(enum bmc_hash h, const void *key, size_t keylen, const struct bmc_iov *iov, size_t n,
-	      uint8_t out[BMC_HASH_MAX])
+/* Fetched algorithms and contexts, made once and reused by every call: creating and
+ * freeing an EVP context per packet was most of the cost of a request (bench/README.md,
+ * "Profile"). bmcd runs one event loop per process, so plain statics serve; a threaded
+ * port would make them thread-local. A reused context keeps the last key's schedule
+ * until the next call re-keys it; the keys themselves live in the session table anyway. */
+static struct {
+	EVP_MAC *hmac;
+	EVP_MAC_CTX *mac[3]; /* per enum bmc_hash, its digest set on first use */
+	EVP_MD_CTX *md;
+	EVP_CIPHER *aes128cbc;
+	EVP_CIPHER_CTX *cipher;
+} cache;
+
+static EVP_MAC_CTX *mac_ctx(enum bmc_hash h, const void *key, size_t keylen)
 {
 	/* An empty key is legal in IPMI (a user without password, no Kg). EVP_MAC_init
 	 * treats a NULL key as "keep the previous key", so pass a valid empty buffer. */
 	static const uint8_t empty_key[1];
-	const char *name = hash_name(h);
-	EVP_MAC *mac = NULL;
+	const void *k = keylen ? key : empty_key;
+	if ((unsigned)h > BMC_HASH_MD5)
+		return NULL;
+	if (!cache.hmac && !(cache.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL)))
+		return NULL;
+	if (!cache.mac[h]) {
+		EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(cache.hmac);
+		OSSL_PARAM params[2];
+		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)hash_name(h), 0);
+		params[1] = OSSL_PARAM_construct_end();
+		if (!ctx || !EVP_MAC_init(ctx, k, keylen, params)) {
+			EVP_MAC_CTX_free(ctx);
+			return NULL;
+		}
+		cache.mac[h] = ctx;
+		return ctx;
+	}
+	return EVP_MAC_init(cache.mac[h], k, keylen, NULL) ? cache.mac[h] : NULL;
+}
+
+int bmc_hmacv(enum bmc_hash h, const void *key, size_t keylen, const struct bmc_iov *iov, size_t n,
+	      uint8_t out[BMC_HASH_MAX])
+{
 	EVP_MAC_CTX *ctx = NULL;
-	OSSL_PARAM params[2];
 	size_t outlen = 0;
 	int rc = -1;
 
 	memset(out, 0, BMC_HASH_MAX);
-	if (!name || (!key && keylen))
+	if (!hash_name(h) || (!key && keylen))
 		goto out;
-	mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	ctx = mac_ctx(h, key, keylen);
 	if (!ctx)
-		goto out;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)name, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (!EVP_MAC_init(ctx, keylen ? key : empty_key, keylen, params))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (iov[i].len && !EVP_MAC_update(ctx, iov[i].p, iov[i].len))
@@ -95,8 +116,6 @@ int bmc_hmacv(enum bmc_hash h, const void *key, size_t keylen, const struct bmc_
 out:
 	if (rc != 0)
 		memset(out, 0, BMC_HASH_MAX);
-	EVP_MAC_CTX_free(ctx); /* frees (and cleanses) the keyed state */
-	EVP_MAC_free(mac);
 	return rc;
 }
 
@@ -110,25 +129,24 @@ int bmc_hmac(enum bmc_hash h, const void *key, size_t keylen, const void *data, 
 int bmc_digestv(enum bmc_hash h, const struct bmc_iov *iov, size_t n, uint8_t out[BMC_HASH_MAX])
 {
 	const EVP_MD *md = hash_md(h);
-	EVP_MD_CTX *ctx = NULL;
 	unsigned outlen = 0;
 	int rc = -1;
 
 	memset(out, 0, BMC_HASH_MAX);
-	ctx = md ? EVP_MD_CTX_new() : NULL;
-	if (!ctx || !EVP_DigestInit_ex2(ctx, md, NULL))
+	if (!cache.md)
+		cache.md = EVP_MD_CTX_new();
+	if (!md || !cache.md || !EVP_DigestInit_ex2(cache.md, md, NULL))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if (iov[i].len && !EVP_DigestUpdate(ctx, iov[i].p, iov[i].len))
+		if (iov[i].len && !EVP_DigestUpdate(cache.md, iov[i].p, iov[i].len))
 			goto out;
 	}
-	if (!EVP_DigestFinal_ex(ctx, out, &outlen) || outlen != bmc_hash_len(h))
+	if (!EVP_DigestFinal_ex(cache.md, out, &outlen) || outlen != bmc_hash_len(h))
 		goto out;
 	rc = 0;
 out:
 	if (rc != 0)
 		memset(out, 0, BMC_HASH_MAX);
-	EVP_MD_CTX_free(ctx);
 	return rc;
 }
 
@@ -137,29 +155,26 @@ out:
 int bmc_aes128_cbc(bool encrypt, const uint8_t key[16], const uint8_t iv[16], const void *in, size_t len,
 		   void *out)
 {
-	EVP_CIPHER_CTX *ctx = NULL;
 	int outl = 0, finl = 0;
-	int rc = -1;
 
 	if (len % 16 != 0 || len > INT_MAX - 16)
 		return -1;
 	if (len == 0)
 		return 0;
-	ctx = EVP_CIPHER_CTX_new();
-	if (!ctx || !EVP_CipherInit_ex2(ctx, EVP_aes_128_cbc(), key, iv, encrypt ? 1 : 0, NULL))
-		goto out;
+	if (!cache.aes128cbc)
+		cache.aes128cbc = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
+	if (!cache.cipher)
+		cache.cipher = EVP_CIPHER_CTX_new();
+	EVP_CIPHER_CTX *ctx = cache.cipher;
+	if (!cache.aes128cbc || !ctx || !EVP_CipherInit_ex2(ctx, cache.aes128cbc, key, iv, encrypt ? 1 : 0, NULL))
+		return -1;
 	EVP_CIPHER_CTX_set_padding(ctx, 0);
 	/* EVP allows in == out exactly (not partial overlap), which is what "may alias" means. */
 	if (!EVP_CipherUpdate(ctx, out, &outl, in, (int)len))
-		goto out;
+		return -1;
 	if (!EVP_CipherFinal_ex(ctx, (uint8_t *)out + outl, &finl))
-		goto out;
-	if ((size_t)outl + (size_t)finl != len)
-		goto out;
-	rc = 0;
-out:
-	EVP_CIPHER_CTX_free(ctx); /* cleanses the key schedule */
-	return rc;
+		return -1;
+	return (size_t)outl + (size_t)finl == len ? 0 : -1;
 }
 
 /* One pass of GCM in either direction; for decryption the tag is set before Final,
