@@ -1,6 +1,6 @@
 """Serial over LAN (IPMI 2.0 §15, §24) with the real consoles, run under a
 pseudo-terminal as a user would: ipmitool 1.8.19 (`sol activate`, suite 17) and FreeIPMI
-`ipmiconsole` (LAN 2.0, suite 17), against bmcd's simulated host (backends/sim/
+`ipmiconsole` (LAN 2.0, suite 17), and pyghmi's console, against bmcd's simulated host (backends/sim/
 host_console.c): a getty-like prompt that echoes input and answers each line, `burst N`
 prints exactly N bytes of numbered 64-byte lines.
 
@@ -13,6 +13,8 @@ when its session times out; a host reboot during a session streams through.
 
 import os
 import pty
+import subprocess
+import sys
 import select
 import signal
 import threading
@@ -261,6 +263,50 @@ class IpmiconsoleSol(SolCase):
         c.send(b"&.")
         self.assertIsNotNone(c.wait_exit(10), c.output()[-300:])
         self.assertTrue(wait_for(lambda: "SOL deactivated" in b.log(), timeout=5), b.log())
+
+
+PYGHMI_CONSOLE = r"""
+import sys, time
+from pyghmi.ipmi import console
+host, port, password, n = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+out = bytearray()
+def handler(data):
+    if isinstance(data, dict):
+        return  # status events
+    out.extend(data.encode("latin-1") if isinstance(data, str) else data)
+def pump(seconds, until=None):
+    end = time.time() + seconds
+    while time.time() < end and not (until and until in out):
+        console.session.Session.wait_for_rsp(0.1)
+c = console.Console(bmc=host, userid="admin", password=password, iohandler=handler, port=port)
+pump(5)
+for _ in range(10):
+    c.send_data("\r")
+    pump(1.5, b"simhost login: ")
+    if b"simhost login: " in out:
+        break
+mark = len(out)
+c.send_data(f"burst {n}\r")
+end = time.time() + 60
+while time.time() < end and out.count(b"simhost login: ", mark) < 1:
+    console.session.Session.wait_for_rsp(0.1)
+c.close()
+sys.stdout.buffer.write(bytes(out[mark:]))
+"""
+
+
+class PyghmiSol(SolCase):
+    def test_console_burst(self):
+        b = self.start_bmcd()
+        n = 100000
+        proc = subprocess.run([sys.executable, "-c", PYGHMI_CONSOLE, b.host, str(b.port), b.admin_password,
+                               str(n)], capture_output=True, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        head = f"burst {n}\r\n".encode()
+        self.assertIn(head, proc.stdout, proc.stdout[-300:])
+        body = proc.stdout[proc.stdout.index(head) + len(head):]
+        self.assertEqual(body[:n], burst_bytes(n))
+        self.assertTrue(body[n:].startswith(b"\r\nsimhost login: "), body[n:n + 40])
 
 
 if __name__ == "__main__":
