@@ -287,8 +287,12 @@ for _ in range(10):
         break
 mark = len(out)
 c.send_data(f"burst {n}\r")
+head = f"burst {n}\r\n".encode()
+def done():
+    i = out.find(head, mark)
+    return i >= 0 and out.find(b"simhost login: ", i + len(head) + n) >= 0
 end = time.time() + 60
-while time.time() < end and out.count(b"simhost login: ", mark) < 1:
+while time.time() < end and not done():
     console.session.Session.wait_for_rsp(0.1)
 c.close()
 sys.stdout.buffer.write(bytes(out[mark:]))
