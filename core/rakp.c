@@ -174,7 +174,14 @@ void bmc_rakp_open_session(struct bmc *bmc, uint8_t channel, const struct bmc_pe
 	if (status == RMCPP_OK && !(s = bmc_session_alloc(bmc, peer, channel)))
 		status = RMCPP_NO_RESOURCES;
 	if (status != RMCPP_OK) {
-		send_status(bmc, channel, peer, PAYLOAD_OPEN_SESSION_RSP, tag, status, console_sid);
+		/* Up to the managed system session id (00000000h: none), §13.18: nmap's
+		 * ipmi-cipher-zero and other scanners read that far even in a refusal. */
+		uint8_t err[12];
+		struct bmc_writer ew;
+		wr_init(&ew, err, sizeof err);
+		reply_header(&ew, tag, status, console_sid);
+		wr_u32le(&ew, 0);
+		bmc_rmcpplus_send_plain(bmc, channel, peer, PAYLOAD_OPEN_SESSION_RSP, err, wr_len(&ew));
 		return;
 	}
 	s->console_sid = console_sid;

@@ -137,7 +137,7 @@ struct bmc_session *bmc_session_alloc(struct bmc *bmc, const struct bmc_peer *pe
 		/* Full: only a set-up that has had a fair chance to finish may be replaced. */
 		if (!oldest || now - oldest->opened_ms < 1000)
 			return NULL;
-		bmc_session_close(bmc, oldest, "set-up displaced");
+		end_unfinished(bmc, oldest, "set-up displaced");
 		slot = oldest;
 	}
 	uint32_t sid = new_sid(bmc);
