@@ -2,6 +2,7 @@
  * reply larger than its request, and bounded (DESIGN.md §5). */
 #include "asf.h"
 
+#include "ratelimit.h"
 #include "rmcp.h"
 
 void bmc_asf_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, uint8_t rmcp_seq,
@@ -37,5 +38,5 @@ void bmc_asf_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer
 	wr_u8(&w, 0x81);        /* supported entities: IPMI supported, ASF version 1.0 */
 	wr_u8(&w, 0x00);        /* supported interactions: none (no RSP / DASH) */
 	wr_zero(&w, 6);
-	bmc_rmcp_send(bmc, channel, peer, out, wr_len(&w));
+	bmc_preauth_send(bmc, channel, peer, out, wr_len(&w), true);
 }

@@ -13,6 +13,7 @@
 #include "lanparm.h"
 #include "solparm.h"
 #include "session.h"
+#include "ratelimit.h"
 #include "rmcp.h"
 #include "users.h"
 #include "serial.h"
@@ -249,10 +250,22 @@ void bmc_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, co
 	if (!bmc->started)
 		return;
 	bmc->stats.rx++;
-	if (bmc_channel_exists(bmc, channel) && bmc->chans[channel].medium == CHAN_MEDIUM_IPMB)
+	if (bmc_channel_exists(bmc, channel) && bmc->chans[channel].medium == CHAN_MEDIUM_IPMB) {
 		bmc_ipmb_input(bmc, channel, buf, len);
-	else
-		bmc_rmcp_input(bmc, channel, peer, buf, len);
+		return;
+	}
+	/* Before anything else (docs/security.md, "Network segmentation"): a source
+	 * outside [lan] allow is not answered at all, and neither is anyone while the
+	 * channel's access mode is "disabled" — IPMI 2.0 §22.22: disabled means no IPMI
+	 * messaging on the channel; bmcd drops the RMCP presence ping too, so that a
+	 * disabled LAN channel is silent. Both leave no state behind. */
+	if (!bmc_allow_match(bmc->cfg.lan_allow, bmc->cfg.lan_allow_count, peer) || !bmc_channel_enabled(bmc, channel)) {
+		bmc->stats.dropped_denied++;
+		return;
+	}
+	bmc->sources.rx_len = len;
+	bmc_rmcp_input(bmc, channel, peer, buf, len);
+	bmc->sources.rx_len = 0;
 }
 
 void bmc_tick(struct bmc *bmc)

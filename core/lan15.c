@@ -3,7 +3,10 @@
 
 #include "lan15.h"
 
+#include "audit.h"
+#include "lockout.h"
 #include "msg.h"
+#include "ratelimit.h"
 #include "rmcp.h"
 #include "rmcpplus.h"
 #include "session.h"
@@ -22,10 +25,11 @@ void bmc_lan15_authcode(const uint8_t key[16], uint32_t sid, uint32_t seq, const
 
 /* The 1.5 key: the 16-byte password. A user whose password was set in the 20-byte
  * form cannot use IPMI 1.5 (§22.30), and an unknown user gets a key nobody knows. */
-static bool session_key15(const struct bmc *bmc, const struct bmc_session *s, uint8_t key[16])
+static bool session_key15(struct bmc *bmc, const struct bmc_session *s, uint8_t key[16])
 {
 	uint8_t k[20];
-	bool ok = s->user_valid && !bmc->users[s->user_id].pw20;
+	/* A locked-out user fails like a wrong password (lockout.h). */
+	bool ok = s->user_valid && !bmc->users[s->user_id].pw20 && !bmc_lockout_locked(bmc, s->user_id);
 	if (ok)
 		bmc_users_key(bmc, s->user_id, k);
 	else
@@ -54,7 +58,12 @@ static void send15(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer
 	}
 	wr_u8(&w, (uint8_t)mlen);
 	wr_bytes(&w, msg, mlen);
-	if (wr_ok(&w) && mlen <= 255)
+	if (!wr_ok(&w) || mlen > 255)
+		return;
+	/* Outside a session (or to a set-up not yet activated): bounded, ratelimit.h. */
+	if (!s || s->state != SESS_ACTIVE)
+		bmc_preauth_send(bmc, channel, peer, out, wr_len(&w), false);
+	else
 		bmc_rmcp_send(bmc, channel, peer, out, wr_len(&w));
 }
 
@@ -83,6 +92,13 @@ static void in_session(struct bmc *bmc, uint8_t channel, const struct bmc_peer *
 	bool setup = s->state == SESS_OPENED;
 	if (!bmc_ct_equal(want, code, 16) || !key_ok) {
 		bmc->stats.dropped_auth++;
+		/* Activate Session with a wrong password (or for an unknown, unusable or
+		 * locked-out user): one failed login; the set-up ends so that retries are
+		 * not counted again. */
+		if (setup) {
+			bmc_audit_login_failed(bmc, s, "wrong password or unknown user (IPMI 1.5)", true);
+			bmc_session_close(bmc, s, "IPMI 1.5 activation refused");
+		}
 		return;
 	}
 	if (setup ? seq != 0 : !bmc_seq_accept(s, seq)) {
@@ -108,6 +124,8 @@ static void in_session(struct bmc *bmc, uint8_t channel, const struct bmc_peer *
 			s->out_seq = 1;
 		out = s->out_seq;
 	}
+	if (setup && s->state == SESS_ACTIVE)
+		bmc_audit_login_ok(bmc, s);
 	send15(bmc, channel, peer, s, out, rsp, wr_len(&w));
 	if (s->close_after_reply)
 		bmc_session_close(bmc, s, "closed by the remote console");

@@ -7,7 +7,9 @@
 
 #include "rakp.h"
 
+#include "audit.h"
 #include "channels.h"
+#include "lockout.h"
 #include "lanparm.h"
 #include "rmcpplus.h"
 #include "session.h"
@@ -120,6 +122,14 @@ static void write_alg(struct bmc_writer *w, uint8_t type, uint8_t alg)
 	wr_zero(w, 3);
 }
 
+/* Algorithm numbers IPMI 2.0 defines (tables 13-17 to 13-19) or leaves to OEMs
+ * (30h-3Fh): anything else is an invalid algorithm (status 04h / 05h / 10h), while a
+ * defined combination that is not an enabled suite has no cipher suite match (11h). */
+static bool alg_defined(uint8_t alg, uint8_t last)
+{
+	return alg <= last || (alg >= 0x30 && alg <= 0x3F);
+}
+
 /* IPMI 2.0 §13.17, §13.18 */
 void bmc_rakp_open_session(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, const uint8_t *p,
 			   size_t len)
@@ -149,6 +159,12 @@ void bmc_rakp_open_session(struct bmc *bmc, uint8_t channel, const struct bmc_pe
 		status = RMCPP_INVALID_ROLE;
 	else if (!bmc_channel_enabled(bmc, channel))
 		status = RMCPP_NO_RESOURCES;
+	else if (!alg_defined(auth, AUTH_ALG_HMAC_SHA256))
+		status = RMCPP_INVALID_AUTH_ALG;
+	else if (!alg_defined(integ, INTEG_ALG_HMAC_SHA256_128))
+		status = RMCPP_INVALID_INTEG_ALG;
+	else if (!alg_defined(conf, CONF_ALG_XRC4_40))
+		status = RMCPP_INVALID_CONF_ALG;
 	else if (!(suite = bmc_suite_match(bmc, auth, integ, conf)))
 		status = RMCPP_NO_CIPHER_SUITE;
 	else if (!bmc_session_make_room(bmc, peer))
@@ -158,7 +174,14 @@ void bmc_rakp_open_session(struct bmc *bmc, uint8_t channel, const struct bmc_pe
 	if (status == RMCPP_OK && !(s = bmc_session_alloc(bmc, peer, channel)))
 		status = RMCPP_NO_RESOURCES;
 	if (status != RMCPP_OK) {
-		send_status(bmc, channel, peer, PAYLOAD_OPEN_SESSION_RSP, tag, status, console_sid);
+		/* Up to the managed system session id (00000000h: none), §13.18: nmap's
+		 * ipmi-cipher-zero and other scanners read that far even in a refusal. */
+		uint8_t err[12];
+		struct bmc_writer ew;
+		wr_init(&ew, err, sizeof err);
+		reply_header(&ew, tag, status, console_sid);
+		wr_u32le(&ew, 0);
+		bmc_rmcpplus_send_plain(bmc, channel, peer, PAYLOAD_OPEN_SESSION_RSP, err, wr_len(&ew));
 		return;
 	}
 	s->console_sid = console_sid;
@@ -238,6 +261,20 @@ void bmc_rakp_1(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 		bmc->stats.dropped_malformed++;
 		return;
 	}
+	/* A second RAKP 1 on one set-up is accepted only as a retransmission (same Rm,
+	 * role and name; it gets the same RAKP 2 again). Anything else would let one
+	 * set-up collect RAKP 2 codes for many names or roles while counting as at most
+	 * one failed login. */
+	if (s->state == SESS_RAKP2) {
+		struct bmc_reader peek = r;
+		size_t left = rd_left(&peek);
+		const uint8_t *name = rd_ptr(&peek, left);
+		if (!bmc_ct_equal(rm, s->rm, 16) || role != s->role || ulen != s->uname_len || left != ulen ||
+		    (ulen && (!name || memcmp(name, s->uname, ulen)))) {
+			bmc->stats.dropped_malformed++;
+			return;
+		}
+	}
 	uint8_t status = RMCPP_OK;
 	uint8_t want = role & 0x0F;
 	if (ulen > 16 || rd_left(&r) != ulen)
@@ -259,7 +296,11 @@ void bmc_rakp_1(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 	s->role = role;
 	s->user_id = bmc_users_lookup(bmc, s->uname, ulen);
 	uint8_t lim = s->user_id ? user_limit(bmc, s->user_id, channel, s->suite) : 0;
-	s->user_valid = lim != 0;
+	/* A locked-out user is answered like an unknown one: RAKP 2 under the decoy
+	 * key, so RAKP 3 fails as a wrong password would (lockout.h). This also stops
+	 * RAKP 2 from handing out the user's HMAC for offline cracking while locked. */
+	s->locked = s->user_id && bmc_lockout_locked(bmc, s->user_id);
+	s->user_valid = lim != 0 && !s->locked;
 	/* A role above the user's limit is refused only in RAKP 4, once RAKP 3 has proven
 	 * the password: refusing here would tell anyone which names exist. */
 	s->role_denied = s->user_valid && want > lim;
@@ -286,14 +327,6 @@ void bmc_rakp_1(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 	bmc_rmcpplus_send_plain(bmc, channel, peer, PAYLOAD_RAKP2, out, wr_len(&w));
 }
 
-static void login_failed(struct bmc *bmc, struct bmc_session *s, const char *why)
-{
-	char peer[64], name[17];
-	bmc_peer_format(&s->peer, peer, sizeof peer);
-	bmc_printable(s->uname, s->uname_len, name);
-	bmc_logf(bmc, BMC_LOG_WARN, "audit: login failed for \"%s\" from %s: %s", name, peer, why);
-	bmc->stats.login_failures++;
-}
 
 /* IPMI 2.0 §13.22, §13.23 */
 void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, const uint8_t *p, size_t len)
@@ -312,7 +345,7 @@ void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 	}
 	if (cstatus != RMCPP_OK) {
 		/* The console gave up (typically: our RAKP 2 HMAC did not match its password). */
-		login_failed(bmc, s, "the console aborted at RAKP 3");
+		bmc_audit_login_failed(bmc, s, "the console aborted at RAKP 3", true);
 		bmc_session_close(bmc, s, "aborted by the console");
 		return;
 	}
@@ -330,14 +363,15 @@ void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 	bool ok = bmc_ct_equal(mac, code, s->hash_len) && s->user_valid;
 	if (!ok) {
 		bmc_wipe(key, sizeof key);
-		login_failed(bmc, s, "wrong password or unknown user");
+		bmc_audit_login_failed(bmc, s, s->locked ? "user locked out (bad passwords)" : "wrong password or unknown user",
+				       true);
 		send_status(bmc, channel, peer, PAYLOAD_RAKP4, tag, RMCPP_INVALID_ICV, s->console_sid);
 		bmc_session_close(bmc, s, "RAKP 3 refused");
 		return;
 	}
 	if (s->role_denied) {
 		bmc_wipe(key, sizeof key);
-		login_failed(bmc, s, "role above the user's privilege limit");
+		bmc_audit_login_failed(bmc, s, "role above the user's privilege limit", false);
 		send_status(bmc, channel, peer, PAYLOAD_RAKP4, tag, RMCPP_UNAUTHORIZED_ROLE, s->console_sid);
 		bmc_session_close(bmc, s, "RAKP 3: unauthorized role");
 		return;
@@ -357,6 +391,7 @@ void bmc_rakp_3(struct bmc *bmc, uint8_t channel, const struct bmc_peer *peer, c
 	bmc_wipe(key, sizeof key);
 
 	bmc_rakp4_icv(h, s->sik, s->rm, s->bmc_sid, bmc->system_guid, mac);
+	bmc_audit_login_ok(bmc, s);
 
 	uint8_t out[8 + 16];
 	struct bmc_writer w;

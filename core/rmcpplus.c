@@ -6,6 +6,7 @@
 
 #include "msg.h"
 #include "rakp.h"
+#include "ratelimit.h"
 #include "rmcp.h"
 #include "session.h"
 
@@ -59,8 +60,9 @@ void bmc_rmcpplus_send_plain(struct bmc *bmc, uint8_t channel, const struct bmc_
 	write_header(&w, ptype, 0, 0);
 	wr_u16le(&w, (uint16_t)len);
 	wr_bytes(&w, payload, len);
+	/* Outside a session: bounded in size and rate (DESIGN.md §5, ratelimit.h). */
 	if (wr_ok(&w))
-		bmc_rmcp_send(bmc, channel, peer, out, wr_len(&w));
+		bmc_preauth_send(bmc, channel, peer, out, wr_len(&w), false);
 }
 
 static enum bmc_hash integ_hash(uint8_t integ_alg)
@@ -260,6 +262,11 @@ void bmc_rmcpplus_input(struct bmc *bmc, uint8_t channel, const struct bmc_peer 
 		bmc->stats.dropped_malformed++;
 		return;
 	}
+	/* Set-up messages lead to HMACs and session slots: each source gets a bounded
+	 * rate of them, checked before any crypto (DESIGN.md §5). */
+	if ((ptype == PAYLOAD_OPEN_SESSION_REQ || ptype == PAYLOAD_RAKP1 || ptype == PAYLOAD_RAKP3) &&
+	    !bmc_ratelimit_setup(bmc, peer))
+		return;
 	switch (ptype) {
 	case PAYLOAD_OPEN_SESSION_REQ:
 		bmc_rakp_open_session(bmc, channel, peer, payload, plen);

@@ -6,6 +6,8 @@
 
 #include "session.h"
 
+#include "audit.h"
+
 #define NSLOTS (BMC_MAX_SESSIONS + BMC_MAX_HALF_OPEN)
 
 bool bmc_peer_same_host(const struct bmc_peer *a, const struct bmc_peer *b)
@@ -52,15 +54,14 @@ static bool in_setup(const struct bmc_session *s)
  * packet (wrong Kg): consoles just stop, so its end is the failure to audit. */
 static void end_unfinished(struct bmc *bmc, struct bmc_session *s, const char *why)
 {
-	bool attempt = s->state == SESS_RAKP2 || (s->v15 && s->state == SESS_OPENED && s->uname_len) ||
-		       (s->state == SESS_ACTIVE && !s->confirmed);
-	if (attempt) {
-		char peer[64], name[17];
-		bmc_peer_format(&s->peer, peer, sizeof peer);
-		bmc_printable(s->uname, s->uname_len, name);
-		bmc_logf(bmc, BMC_LOG_WARN, "audit: login failed for \"%s\" from %s: %s", name, peer, why);
-		bmc->stats.login_failures++;
-	}
+	/* A console that got RAKP 2 and went no further found that our HMAC did not
+	 * match its password: a bad password (it counts towards the lock-out, or RAKP 2
+	 * could be harvested for offline cracking without ever failing). An IPMI 1.5
+	 * set-up that never activated is one too; an activated session that was never
+	 * used had the right password (a wrong Kg). */
+	bool bad_pw = s->state == SESS_RAKP2 || (s->v15 && s->state == SESS_OPENED && s->uname_len);
+	if (bad_pw || (s->state == SESS_ACTIVE && !s->confirmed))
+		bmc_audit_login_failed(bmc, s, why, bad_pw);
 	bmc_session_close(bmc, s, why);
 }
 
@@ -136,7 +137,7 @@ struct bmc_session *bmc_session_alloc(struct bmc *bmc, const struct bmc_peer *pe
 		/* Full: only a set-up that has had a fair chance to finish may be replaced. */
 		if (!oldest || now - oldest->opened_ms < 1000)
 			return NULL;
-		bmc_session_close(bmc, oldest, "set-up displaced");
+		end_unfinished(bmc, oldest, "set-up displaced");
 		slot = oldest;
 	}
 	uint32_t sid = new_sid(bmc);

@@ -14,6 +14,8 @@
 #include "fru.h"
 #include "ipmb.h"
 #include "sol.h"
+#include "lockout.h"
+#include "ratelimit.h"
 #include "sel.h"
 #include "sensor.h"
 #include "serial.h"
@@ -140,6 +142,7 @@ struct bmc_session {
 	bool v15;                /* an IPMI 1.5 session (Get Session Challenge / Activate Session) */
 	uint8_t authtype15;      /* its authentication type (MD5) */
 	uint8_t challenge[16];
+	bool locked;             /* RAKP 1 named a user that is locked out (lockout.h) */
 };
 
 struct bmc {
@@ -168,6 +171,8 @@ struct bmc {
 	uint16_t rx_disabled;     /* Enable Message Channel Receive: bit n = channel n off */
 	bool wdt_pretimeout_flag; /* Get Message Flags bit 3, until Clear Message Flags */
 	struct bmc_serial serial;
+	struct bmc_sources sources;                         /* ratelimit.h */
+	struct bmc_lockout lockout[BMC_MAX_USERS + 1];      /* index = user id */
 };
 
 /* core/bmc.c helpers used across the core */

@@ -214,6 +214,11 @@ int bmc_users_commit(struct bmc *bmc, uint8_t uid, const struct bmc_user *nu)
 	if (store_user(bmc, uid, nu) != 0)
 		return -1;
 	bmc->users[uid] = *nu;
+	/* An administrator who changes an enabled user (enables it, sets its password,
+	 * ...) has dealt with it: a bad-password lock-out ends (lockout.h; table 23-4
+	 * parameter 26: "re-enabled" ends a lock-out of interval 0). */
+	if (nu->enabled)
+		bmc_lockout_clear(bmc, uid);
 	return 0;
 }
 

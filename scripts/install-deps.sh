@@ -3,7 +3,8 @@
 # Shared by both set-up commands of the README and by .ci/run.
 set -eu
 PKGS="build-essential cmake pkg-config libssl-dev libcmocka-dev libseccomp-dev clang libclang-rt-14-dev
-      python3 ipmitool freeipmi-tools python3-pyghmi openipmi socat prometheus-ipmi-exporter"
+      python3 ipmitool freeipmi-tools python3-pyghmi openipmi socat prometheus-ipmi-exporter
+      nmap python3-cryptography"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

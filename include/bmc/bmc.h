@@ -24,6 +24,15 @@ struct bmc;
 /* The most SEL entries a BMC can hold (core/sel.h BMC_SEL_MAX). */
 #define BMC_SEL_CAPACITY_MAX 4096
 
+/* An address prefix (CIDR) of the LAN source allow-list: family 4 or 6, prefix length
+ * 0..32 / 0..128, the address in network byte order (bits past the prefix are zero). */
+#define BMC_MAX_ALLOW 16
+struct bmc_cidr {
+	uint8_t family;
+	uint8_t prefix;
+	uint8_t addr[16];
+};
+
 struct bmc_config {
 	/* Get Device ID, IPMI 2.0 §20.1 */
 	uint8_t device_id;
@@ -48,6 +57,14 @@ struct bmc_config {
 	/* UDP port RMCP+ is served on, reported as the SOL payload port (IPMI 2.0 §26.3
 	 * parameter 8): SOL travels in the same sessions. 0 means 623. */
 	uint16_t lan_port;
+	/* Sources the LAN channel answers ([lan] allow): checked before anything else in
+	 * bmc_input; none = every source. */
+	struct bmc_cidr lan_allow[BMC_MAX_ALLOW];
+	uint8_t lan_allow_count;
+	/* Per-source limits before authentication (core/ratelimit.h), per second, burst
+	 * twice that: session set-up requests and pre-session replies. 0 = the default. */
+	uint16_t setup_limit;
+	uint16_t reply_limit;
 	/* BMC key Kg for two-key logins (IPMI 2.0 §13.31); all zero = none (one-key). */
 	uint8_t kg[20];
 	/* System Event Log entries kept (16 bytes each): 1..BMC_SEL_MAX (4096, the default;
@@ -148,6 +165,10 @@ int bmc_session_end(struct bmc *bmc, uint8_t handle);
 struct bmc_stats {
 	uint64_t rx, tx, dropped_malformed, dropped_auth, dropped_replay, sessions_opened, sessions_closed,
 		sessions_timed_out, login_failures;
+	/* issue 6: source not allowed or LAN channel disabled; over a per-source rate;
+	 * a pre-session reply larger than its bound; Session Audit SEL events held back by
+	 * their rate limit; users locked out after bad passwords. */
+	uint64_t dropped_denied, dropped_ratelimit, dropped_amplification, audit_suppressed, lockouts;
 };
 void bmc_get_stats(const struct bmc *bmc, struct bmc_stats *out);
 

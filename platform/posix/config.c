@@ -288,6 +288,99 @@ static int set_max_sessions(struct daemon_config *c, const char *v, char *why, s
 	return 0;
 }
 
+int config_parse_cidr(const char *text, struct bmc_cidr *out)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(text, '/');
+	size_t hlen = slash ? (size_t)(slash - text) : strlen(text);
+	unsigned long prefix = 0;
+
+	memset(out, 0, sizeof *out);
+	if (hlen == 0 || hlen >= sizeof host)
+		return -1;
+	memcpy(host, text, hlen);
+	host[hlen] = '\0';
+	if (inet_pton(AF_INET, host, out->addr) == 1)
+		out->family = 4;
+	else if (inet_pton(AF_INET6, host, out->addr) == 1)
+		out->family = 6;
+	else
+		return -1;
+	unsigned max = out->family == 4 ? 32u : 128u;
+	if (slash) {
+		char *end;
+		const char *d = slash + 1;
+		if (!isdigit((unsigned char)*d))
+			return -1;
+		errno = 0;
+		prefix = strtoul(d, &end, 10);
+		if (errno || *end || prefix > max)
+			return -1;
+	} else {
+		prefix = max; /* a bare address is one host */
+	}
+	out->prefix = (uint8_t)prefix;
+	/* Bits past the prefix must be zero: "10.1.2.3/8" is more likely a mistake than
+	 * a way of writing 10.0.0.0/8. */
+	for (unsigned bit = (unsigned)prefix; bit < max; bit++)
+		if (out->addr[bit / 8] & (0x80u >> (bit % 8)))
+			return -1;
+	return 0;
+}
+
+static int set_allow(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	const char *p = v;
+	for (unsigned guard = 0; guard <= BMC_MAX_ALLOW; guard++) {
+		char item[INET6_ADDRSTRLEN + 8];
+		size_t n = strcspn(p, ",");
+		const char *s = p, *e = p + n;
+		while (s < e && isspace((unsigned char)*s))
+			s++;
+		while (e > s && isspace((unsigned char)e[-1]))
+			e--;
+		if ((size_t)(e - s) >= sizeof item || e == s) {
+			snprintf(why, whylen, "expected ADDRESS[/PREFIX], comma separated, e.g. 10.0.0.0/8, ::1/128");
+			return -1;
+		}
+		memcpy(item, s, (size_t)(e - s));
+		item[e - s] = '\0';
+		if (c->bmc.lan_allow_count >= BMC_MAX_ALLOW) {
+			snprintf(why, whylen, "at most %d allowed prefixes", BMC_MAX_ALLOW);
+			return -1;
+		}
+		if (config_parse_cidr(item, &c->bmc.lan_allow[c->bmc.lan_allow_count])) {
+			snprintf(why, whylen, "bad prefix '%.48s' (expected ADDRESS[/PREFIX] with no bits set past the prefix, "
+				 "e.g. 10.0.0.0/8 or ::1/128)", item);
+			return -1;
+		}
+		c->bmc.lan_allow_count++;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+	snprintf(why, whylen, "at most %d allowed prefixes", BMC_MAX_ALLOW);
+	return -1;
+}
+
+static int set_setup_limit(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	unsigned long n;
+	if (parse_uint(v, 1, 1000, &n, why, whylen))
+		return -1;
+	c->bmc.setup_limit = (uint16_t)n;
+	return 0;
+}
+
+static int set_reply_limit(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	unsigned long n;
+	if (parse_uint(v, 1, 1000, &n, why, whylen))
+		return -1;
+	c->bmc.reply_limit = (uint16_t)n;
+	return 0;
+}
+
 static int set_sel_capacity(struct daemon_config *c, const char *v, char *why, size_t whylen)
 {
 	unsigned long n;
@@ -527,6 +620,9 @@ static const struct key keys[] = {
 	{"lan", "netmask", set_netmask, false},
 	{"lan", "gateway", set_gateway, false},
 	{"lan", "kg", set_kg, false},
+	{"lan", "allow", set_allow, true},
+	{"lan", "setup_limit", set_setup_limit, false},
+	{"lan", "reply_limit", set_reply_limit, false},
 	{"log", "level", set_log_level, false},
 	{"daemon", "state_dir", set_state_dir, false},
 	{"daemon", "user", set_user, false},

@@ -45,6 +45,9 @@ void config_defaults(struct daemon_config *c);
 int config_load(struct daemon_config *c, const char *path, char *err, size_t errlen);
 /* Adds one listen address (text "ADDR[:PORT]"). Returns 0, or -1 with a reason in err. */
 int config_add_listen(struct daemon_config *c, const char *text, char *err, size_t errlen);
+/* Parses "ADDRESS[/PREFIX]" (IPv4 or IPv6; no prefix = one host) for [lan] allow.
+ * Bits past the prefix must be zero. Returns 0, or -1 when malformed. */
+int config_parse_cidr(const char *text, struct bmc_cidr *out);
 /* Copies a non-empty path or name v into dst (cap bytes). Returns 0, or -1 when v is
  * empty or too long. */
 int config_set_text(char *dst, size_t cap, const char *v);
