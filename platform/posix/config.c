@@ -15,6 +15,7 @@
 
 #include "bmc/crypto.h"
 #include "log.h"
+#include "ratelimit.h" /* the defaults of [lan] setup_limit / reply_limit */
 #include "secrets.h"
 #include "serial.h"
 
@@ -857,8 +858,9 @@ unsigned config_weak_each(const struct daemon_config *c, config_weak_fn *fn, voi
 	if (!(c->bmc.cipher_suites & STRONG_SUITES))
 		weak(fn, arg, &n, "neither cipher suite 3 nor 17 is enabled");
 	/* A BMC answers anyone who can reach it (docs/security.md): a non-loopback
-	 * address is a choice to expose it, so it is named at every start. */
-	for (unsigned i = 0; i < c->nlisten; i++) {
+	 * address is a choice to expose it, so it is named at every start, unless a source
+	 * allow-list ([lan] allow) narrows who may talk to it. */
+	for (unsigned i = 0; i < c->nlisten && !c->bmc.lan_allow_count; i++) {
 		if (!addr_is_loopback(&c->listen[i])) {
 			char text[ADDR_TEXT_MAX];
 			addr_format(&c->listen[i], text, sizeof text);
@@ -945,6 +947,17 @@ void config_print(const struct daemon_config *c, FILE *out)
 	fprintf(out, "lan.netmask %u.%u.%u.%u\n", b->netmask[0], b->netmask[1], b->netmask[2], b->netmask[3]);
 	fprintf(out, "lan.gateway %u.%u.%u.%u\n", b->gateway[0], b->gateway[1], b->gateway[2], b->gateway[3]);
 	fprintf(out, "lan.kg %s\n", c->kg_set ? "(set, not shown)" : "(unset)"); /* a secret: never printed */
+	if (!b->lan_allow_count)
+		fprintf(out, "lan.allow (any)\n");
+	for (unsigned i = 0; i < b->lan_allow_count; i++) {
+		char text[INET6_ADDRSTRLEN];
+		const struct bmc_cidr *a = &b->lan_allow[i];
+		if (inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->addr, text, sizeof text))
+			fprintf(out, "lan.allow %s/%u\n", text, a->prefix);
+	}
+	/* 0 means the core's default; print what is in force. */
+	fprintf(out, "lan.setup_limit %u\n", b->setup_limit ? b->setup_limit : BMC_SETUP_RATE_DEFAULT);
+	fprintf(out, "lan.reply_limit %u\n", b->reply_limit ? b->reply_limit : BMC_REPLY_RATE_DEFAULT);
 	fprintf(out, "serial.device %s\n", c->serial_device[0] ? c->serial_device : "(none)");
 	fprintf(out, "serial.mode %s\n", serial_modes[b->serial_mode < 3 ? b->serial_mode : 0]);
 	fprintf(out, "serial.baud %u\n", (unsigned)b->serial_baud);
