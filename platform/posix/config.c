@@ -833,6 +833,7 @@ unsigned config_weak_each(const struct daemon_config *c, config_weak_fn *fn, voi
 		{0, "no authentication, integrity or encryption: anyone who knows a user name gets its access"},
 		{1, "no integrity or encryption: sessions can be hijacked and read"},
 		{2, "no encryption: session traffic, including passwords being set, is readable"},
+		{3, "HMAC-SHA1 authentication and HMAC-SHA1-96 integrity, weaker than suite 17's SHA-256"},
 		{15, "no integrity or encryption: sessions can be hijacked and read"},
 		{16, "no encryption: session traffic, including passwords being set, is readable"},
 	};
