@@ -10,6 +10,14 @@
 
 #define NSLOTS (BMC_MAX_SESSIONS + BMC_MAX_HALF_OPEN)
 
+/* The low bits of a session id name its slot, so that finding the session of a
+ * packet is one table access (issue 7: O(1) lookup); the other 26 bits are random and
+ * never zero together with them (DESIGN.md §5). The id is no secret in RMCP+ (every
+ * in-session packet is authenticated), and a reused slot gets fresh random bits. */
+#define SID_SLOT_BITS 6
+_Static_assert(NSLOTS <= (1u << SID_SLOT_BITS), "the slot must fit in the session id's low bits");
+
+
 bool bmc_peer_same_host(const struct bmc_peer *a, const struct bmc_peer *b)
 {
 	size_t n = a->family == 6 ? 16 : 4;
@@ -75,12 +83,11 @@ unsigned bmc_sessions_active(const struct bmc *bmc)
 
 struct bmc_session *bmc_session_find(struct bmc *bmc, uint32_t sid)
 {
-	if (sid == 0)
+	uint32_t index = sid & ((1u << SID_SLOT_BITS) - 1);
+	if (sid == 0 || index >= NSLOTS)
 		return NULL;
-	for (unsigned i = 0; i < NSLOTS; i++)
-		if (bmc->sessions[i].state != SESS_FREE && bmc->sessions[i].bmc_sid == sid)
-			return &bmc->sessions[i];
-	return NULL;
+	struct bmc_session *s = &bmc->sessions[index];
+	return s->state != SESS_FREE && s->bmc_sid == sid ? s : NULL;
 }
 
 struct bmc_session *bmc_session_by_handle(struct bmc *bmc, uint8_t handle)
@@ -91,14 +98,15 @@ struct bmc_session *bmc_session_by_handle(struct bmc *bmc, uint8_t handle)
 	return NULL;
 }
 
-static uint32_t new_sid(struct bmc *bmc)
+static uint32_t new_sid(struct bmc *bmc, const struct bmc_session *slot)
 {
-	/* Random and never zero (DESIGN.md §5); retried on the unlikely collision. */
+	uint32_t index = (uint32_t)(slot - bmc->sessions);
 	for (int tries = 0; tries < 8; tries++) {
-		uint32_t sid = 0;
-		if (bmc_random(bmc, &sid, sizeof sid) != 0)
+		uint32_t r = 0;
+		if (bmc_random(bmc, &r, sizeof r) != 0)
 			return 0;
-		if (sid != 0 && !bmc_session_find(bmc, sid))
+		uint32_t sid = (r & ~((1u << SID_SLOT_BITS) - 1)) | index;
+		if (sid != 0 && sid != slot->bmc_sid)
 			return sid;
 	}
 	return 0;
@@ -140,7 +148,7 @@ struct bmc_session *bmc_session_alloc(struct bmc *bmc, const struct bmc_peer *pe
 		end_unfinished(bmc, oldest, "set-up displaced");
 		slot = oldest;
 	}
-	uint32_t sid = new_sid(bmc);
+	uint32_t sid = new_sid(bmc, slot);
 	if (!sid)
 		return NULL;
 	memset(slot, 0, sizeof *slot);
