@@ -72,13 +72,18 @@ bool bmc_bucket_take(struct bmc_bucket *b, uint32_t cost_ms)
 	return true;
 }
 
+/* An unlimited rate costs nothing; the bucket then never runs dry. */
 static uint32_t setup_cost(const struct bmc *bmc)
 {
+	if (bmc->cfg.setup_limit == BMC_RATE_UNLIMITED)
+		return 0;
 	return cost_of(rate_or(bmc->cfg.setup_limit, BMC_SETUP_RATE_DEFAULT));
 }
 
 static uint32_t reply_cost(const struct bmc *bmc)
 {
+	if (bmc->cfg.reply_limit == BMC_RATE_UNLIMITED)
+		return 0;
 	return cost_of(rate_or(bmc->cfg.reply_limit, BMC_REPLY_RATE_DEFAULT));
 }
 

@@ -27,6 +27,7 @@ struct bmc;
 /* An address prefix (CIDR) of the LAN source allow-list: family 4 or 6, prefix length
  * 0..32 / 0..128, the address in network byte order (bits past the prefix are zero). */
 #define BMC_MAX_ALLOW 16
+#define BMC_RATE_UNLIMITED 0xFFFFu
 struct bmc_cidr {
 	uint8_t family;
 	uint8_t prefix;
@@ -62,7 +63,8 @@ struct bmc_config {
 	struct bmc_cidr lan_allow[BMC_MAX_ALLOW];
 	uint8_t lan_allow_count;
 	/* Per-source limits before authentication (core/ratelimit.h), per second, burst
-	 * twice that: session set-up requests and pre-session replies. 0 = the default. */
+	 * twice that: session set-up requests and pre-session replies. 0 = the default;
+	 * BMC_RATE_UNLIMITED = no limit (benchmarks). */
 	uint16_t setup_limit;
 	uint16_t reply_limit;
 	/* BMC key Kg for two-key logins (IPMI 2.0 §13.31); all zero = none (one-key). */

@@ -364,22 +364,32 @@ static int set_allow(struct daemon_config *c, const char *v, char *why, size_t w
 	return -1;
 }
 
-static int set_setup_limit(struct daemon_config *c, const char *v, char *why, size_t whylen)
+/* 1..1000 per second, or "off": no limit (for benchmarks; warned as weakened). */
+#define RATE_OFF BMC_RATE_UNLIMITED
+
+static int parse_rate(const char *v, uint16_t *out, char *why, size_t whylen)
 {
 	unsigned long n;
-	if (parse_uint(v, 1, 1000, &n, why, whylen))
+	if (!strcmp(v, "off")) {
+		*out = RATE_OFF;
+		return 0;
+	}
+	if (parse_uint(v, 1, 1000, &n, why, whylen)) {
+		snprintf(why, whylen, "expected 1..1000 (per second) or off");
 		return -1;
-	c->bmc.setup_limit = (uint16_t)n;
+	}
+	*out = (uint16_t)n;
 	return 0;
+}
+
+static int set_setup_limit(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	return parse_rate(v, &c->bmc.setup_limit, why, whylen);
 }
 
 static int set_reply_limit(struct daemon_config *c, const char *v, char *why, size_t whylen)
 {
-	unsigned long n;
-	if (parse_uint(v, 1, 1000, &n, why, whylen))
-		return -1;
-	c->bmc.reply_limit = (uint16_t)n;
-	return 0;
+	return parse_rate(v, &c->bmc.reply_limit, why, whylen);
 }
 
 static int set_sel_capacity(struct daemon_config *c, const char *v, char *why, size_t whylen)
@@ -871,6 +881,10 @@ unsigned config_weak_each(const struct daemon_config *c, config_weak_fn *fn, voi
 			     text);
 		}
 	}
+	if (c->bmc.setup_limit == RATE_OFF)
+		weak(fn, arg, &n, "setup_limit = off: one source may start unlimited logins; the secure default is 20");
+	if (c->bmc.reply_limit == RATE_OFF)
+		weak(fn, arg, &n, "reply_limit = off: one source may draw unlimited pre-session replies; the secure default is 50");
 	if (c->seccomp == CONFIG_SECCOMP_OFF)
 		weak(fn, arg, &n,
 		     "the system call filter is off (seccomp = off): a bug exploited in bmcd may use any system call; "
@@ -957,8 +971,14 @@ void config_print(const struct daemon_config *c, FILE *out)
 			fprintf(out, "lan.allow %s/%u\n", text, a->prefix);
 	}
 	/* 0 means the core's default; print what is in force. */
-	fprintf(out, "lan.setup_limit %u\n", b->setup_limit ? b->setup_limit : BMC_SETUP_RATE_DEFAULT);
-	fprintf(out, "lan.reply_limit %u\n", b->reply_limit ? b->reply_limit : BMC_REPLY_RATE_DEFAULT);
+	if (b->setup_limit == RATE_OFF)
+		fprintf(out, "lan.setup_limit off\n");
+	else
+		fprintf(out, "lan.setup_limit %u\n", b->setup_limit ? b->setup_limit : BMC_SETUP_RATE_DEFAULT);
+	if (b->reply_limit == RATE_OFF)
+		fprintf(out, "lan.reply_limit off\n");
+	else
+		fprintf(out, "lan.reply_limit %u\n", b->reply_limit ? b->reply_limit : BMC_REPLY_RATE_DEFAULT);
 	fprintf(out, "serial.device %s\n", c->serial_device[0] ? c->serial_device : "(none)");
 	fprintf(out, "serial.mode %s\n", serial_modes[b->serial_mode < 3 ? b->serial_mode : 0]);
 	fprintf(out, "serial.baud %u\n", (unsigned)b->serial_baud);

@@ -45,10 +45,13 @@ class EchoServer:
         self.sock.close()
 
 
-def exchange(proxy_port: int, n: int = N) -> list:
+def exchange(target, n: int = N) -> list:
     """Sends n numbered datagrams through the proxy and returns the numbers of the
-    echoes, in arrival order. Echoes are read between batches: a socket's receive
-    buffer holds only a few hundred small datagrams."""
+    echoes, in arrival order. Echoes are read between batches, and each batch waits
+    until the proxy has taken the previous one: a socket's receive buffer holds only a
+    few hundred small datagrams, and a busy machine may be slow to run the proxy."""
+    proxy = target if hasattr(target, "stats") else None  # a UdpProxy, or a bare port
+    proxy_port = proxy.port if proxy else target
     got = []
 
     def receive(sock, quiet_s):
@@ -64,6 +67,10 @@ def exchange(proxy_port: int, n: int = N) -> list:
         for start in range(0, n, BATCH):
             for i in range(start, min(n, start + BATCH)):
                 c.sendto(struct.pack(">I", i) + b"x" * 28, ("127.0.0.1", proxy_port))
+            deadline = time.monotonic() + 5
+            while proxy and proxy.stats()["received"]["up"] < min(n, start + BATCH) \
+                    and time.monotonic() < deadline:
+                receive(c, 0.002)
             receive(c, 0.005)
         receive(c, 0.3)  # until quiet for longer than the proxy holds a packet
     return got
@@ -72,7 +79,7 @@ def exchange(proxy_port: int, n: int = N) -> list:
 class UdpProxyTest(unittest.TestCase):
     def run_once(self, seed: int, **kw):
         with EchoServer() as echo, UdpProxy(echo.port, seed=seed, **kw) as p:
-            got = exchange(p.port)
+            got = exchange(p)
             time.sleep(0.2)
             stats = p.stats()
             log = list(p.drop_log)
@@ -113,9 +120,9 @@ class UdpProxyTest(unittest.TestCase):
 
     def test_rates_zero_is_transparent_and_adjustable(self):
         with EchoServer() as echo, UdpProxy(echo.port, drop=0, reorder=0) as p:
-            self.assertEqual(exchange(p.port, 300), list(range(300)))
+            self.assertEqual(exchange(p, 300), list(range(300)))
             p.drop = 1.0  # everything lost from now on
-            self.assertEqual(exchange(p.port, 50), [])
+            self.assertEqual(exchange(p, 50), [])
             st = p.stats()
         self.assertEqual(st["dropped"]["up"], 50)
         self.assertEqual(st["reordered"], {"up": 0, "down": 0})
