@@ -24,7 +24,7 @@ static int64_t p_wall_time(void *ctx)
 static int p_random(void *ctx, void *buf, size_t len)
 {
 	(void)ctx;
-	return random_fill(buf, len);
+	return random_fill_pooled(buf, len);
 }
 
 static void p_send(void *ctx, uint8_t channel, const struct bmc_peer *peer, const void *buf, size_t len)
