@@ -326,12 +326,18 @@ out:
 /* ---- memory ----------------------------------------------------------------------- */
 
 /* A member is one anonymous mapping: struct fleet_member (its simulator included), then
- * the core. Both hold tables sized for the largest configuration (SIM_MAX_SENSORS
- * sensors, a 4096-entry SEL, ...) that a member of the built-in server barely uses,
- * and both are cleared with memset at init, which makes every page resident. Pages
- * that hold only zeros afterwards are given back with MADV_DONTNEED: the kernel maps
- * them to the shared zero page again, reads still see zeros, and a later write (a SEL
- * entry) makes that page resident, so RSS follows what each member really uses. */
+ * the core, about 380 KiB. Both hold tables sized for the largest configuration
+ * (SIM_MAX_SENSORS sensors, a 4096-entry SEL, ...) that a member of the built-in server
+ * barely uses. sim_init leaves its tables' unused entries untouched, and
+ * bmc_init_zeroed clears nothing in the fresh (zero) mapping, so the pages of unused
+ * entries never become resident: RSS follows what each member really uses (measured:
+ * bench/README.md). No page is read before it is written either: this kernel maps no
+ * shared zero page on a read fault.
+ *
+ * A cold BMC reset wipes the core and re-initialises it with bmc_init, which makes all
+ * of it resident; the pages that hold only zeros afterwards are then given back with
+ * MADV_DONTNEED (reads still see zeros). Not done at start: each call flushes TLBs on
+ * every CPU, which in a VM cost more than the rest of a member's start. */
 static size_t page_size(void)
 {
 	long p = sysconf(_SC_PAGESIZE);
@@ -346,10 +352,13 @@ static size_t bmc_offset(void)
 static void member_trim(struct fleet_member *m)
 {
 	size_t ps = page_size(), run = 0;
+	/* The core only: reading the simulator's untouched pages would make them resident
+	 * (this kernel maps no shared zero page on a read fault). */
 	uint8_t *base = (uint8_t *)m;
-	/* Runs of zero pages go back in one call each: a system call per page cost more
-	 * than the rest of a member's start. */
-	for (size_t off = 0; off + ps <= m->map_len; off += ps) {
+	size_t from = (bmc_offset() + ps - 1) / ps * ps, end = m->map_len / ps * ps;
+	/* Runs of zero pages go back in one call each: a call per page cost more than the
+	 * rest of a member's start. */
+	for (size_t off = from; off < end; off += ps) {
 		const uint64_t *w = (const uint64_t *)(base + off);
 		size_t k = 0, nw = ps / sizeof *w;
 		while (k < nw && w[k] == 0)
@@ -363,16 +372,14 @@ static void member_trim(struct fleet_member *m)
 		run = 0;
 	}
 	if (run)
-		(void)madvise(base + m->map_len / ps * ps - run, run, MADV_DONTNEED);
+		(void)madvise(base + end - run, run, MADV_DONTNEED);
 }
 
 static struct fleet_member *member_alloc(void)
 {
 	size_t ps = page_size();
 	size_t len = (bmc_offset() + bmc_size() + ps - 1) / ps * ps;
-	/* MAP_POPULATE: init clears all of it anyway, and one system call that maps every
-	 * page is much cheaper than a page fault per page (in a VM, by a factor of ten). */
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	struct fleet_member *m = p; /* mmap's zero pages: nothing to clear */
@@ -480,12 +487,15 @@ static void member_core_stop(struct fleet_member *m)
 	}
 }
 
-static int member_core_start(struct fleet_member *m)
+/* fresh: the core's memory is the untouched mapping (all zero). */
+static int member_core_start(struct fleet_member *m, bool fresh)
 {
 	struct daemon *d = m->f->d;
 	char err[1400];
+	int rc = fresh ? bmc_init_zeroed(m->bmc, &m->platform, &m->backend, &m->cfg)
+		       : bmc_init(m->bmc, &m->platform, &m->backend, &m->cfg);
 
-	if (bmc_init(m->bmc, &m->platform, &m->backend, &m->cfg)) {
+	if (rc) {
 		log_error("%s: core initialisation failed", m->name);
 		return -1;
 	}
@@ -504,7 +514,8 @@ static int member_core_start(struct fleet_member *m)
 	}
 	if (bmc_needs_admin(m->bmc) && daemon_provision_admin(m->bmc, m->dir))
 		goto fail;
-	member_trim(m);
+	if (!fresh)
+		member_trim(m);
 	return 0;
 fail:
 	member_core_stop(m);
@@ -518,7 +529,7 @@ static int member_reset(struct fleet_member *m)
 		return 0; /* as daemon_core_reset: sessions and settings stay */
 	member_core_stop(m);
 	bmc_wipe(m->bmc, bmc_size());
-	if (member_core_start(m))
+	if (member_core_start(m, false))
 		return -1;
 	log_info("%s: BMC reset: core re-initialised from the store", m->name);
 	return 0;
@@ -547,7 +558,7 @@ static int member_start(struct fleet *f, struct fleet_member *m)
 		log_error("%s: cannot create %s: %s", m->name, m->dir, strerror(errno));
 		return -1;
 	}
-	if (member_core_start(m))
+	if (member_core_start(m, true))
 		return -1;
 	sim_tick(&m->sim, mono_ms());
 	m->started = true;
