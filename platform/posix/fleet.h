@@ -26,6 +26,7 @@
 #define FLEET_MAX 4096      /* members in one process */
 #define FLEET_NAME_MAX 32   /* [A-Za-z0-9._-], not starting with '.' or '-' */
 #define FLEET_DIR "members" /* STATE_DIR/members/NAME/ */
+#define FLEET_START_THREADS 8 /* members started at once (their fdatasyncs overlap) */
 
 struct fleet_entry {
 	char name[FLEET_NAME_MAX + 1];
@@ -93,7 +94,9 @@ int fleet_bind(struct fleet *f, struct daemon *d, const struct fleet_entry *e, u
 	       size_t errlen);
 /* Whether any member's store holds sealed secrets (then the key must exist). */
 int fleet_any_sealed(const struct fleet *f, bool *sealed);
-/* Creates STATE_DIR/members and brings every member's core up. Returns 0 or -1 (logged). */
+/* Creates STATE_DIR/members and brings every member's core up, FLEET_START_THREADS at a
+ * time in threads that have ended on return: call it before the system call filter is
+ * installed. Returns 0 or -1 (logged). */
 int fleet_start(struct fleet *f);
 /* Adds every member's socket to ep with tags tag_base + slot. */
 int fleet_attach(struct fleet *f, int ep, uint64_t tag_base);

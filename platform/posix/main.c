@@ -226,15 +226,26 @@ int main(int argc, char **argv)
 		return st;
 	}
 	if (statedir_prepare(d.cfg.state_dir, uid, gid, err, sizeof err) || load_secrets(err, sizeof err) ||
-	    privdrop_apply(uid, gid, err, sizeof err) ||
-	    sandbox_apply_flags(d.cfg.seccomp, d.fleet ? SANDBOX_UDP_SOCKETS : 0, err, sizeof err)) {
+	    privdrop_apply(uid, gid, err, sizeof err)) {
 		log_error("%s", err);
 		goto out_net;
 	}
 	if (d.fleet) {
+		/* The members start (in threads: fleet.h) after the privilege drop and before the
+		 * filter; no datagram is read until the loop runs, under the filter. */
 		daemon_platform_init(&d);
-		if (fleet_start(d.fleet) == 0 && daemon_loop(&d) == 0)
+		if (fleet_start(d.fleet))
+			goto out_net;
+		if (sandbox_apply_flags(d.cfg.seccomp, SANDBOX_UDP_SOCKETS, err, sizeof err)) {
+			log_error("%s", err);
+			goto out_net;
+		}
+		if (daemon_loop(&d) == 0)
 			rc = EXIT_SUCCESS;
+		goto out_net;
+	}
+	if (sandbox_apply(d.cfg.seccomp, err, sizeof err)) {
+		log_error("%s", err);
 		goto out_net;
 	}
 	size_t size = (bmc_size() + 63) / 64 * 64;

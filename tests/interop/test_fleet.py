@@ -178,6 +178,16 @@ class FleetTest(BmcdTestCase):
         r = self.ipmi(f, 11, "mc", "info")
         self.assertEqual(r.returncode, 0, r.stderr)
 
+        # A cold reset re-initialises that member only; it keeps its users and GUID.
+        g12 = self.ipmi(f, 12, "mc", "guid").stdout
+        r = self.ipmi(f, 12, "mc", "reset", "cold")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.ipmi(f, 12, "mc", "guid")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, g12)
+        r = self.ipmi(f, 5, "mc", "info", user="fleetop", password="FleetPass123")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
     def test_restart_keeps_identity(self):
         """A member's GUID and password survive a restart of the fleet."""
         f = self.start_fleet(members=3)
