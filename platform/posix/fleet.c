@@ -750,6 +750,9 @@ bool fleet_owns(const struct fleet *f, uint64_t tag)
 	return tag >= f->tag_base && tag < f->tag_base + FLEET_MAX;
 }
 
+/* The members' receive path: net_drain's, with one shared set of buffers. Filtering
+ * that net.c applies to datagrams (source allow-lists, per-source limits) must be
+ * applied here too when it exists. */
 int fleet_event(struct fleet *f, uint64_t tag)
 {
 	struct fleet_member *m = f->m[tag - f->tag_base];
