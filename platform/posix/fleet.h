@@ -26,7 +26,7 @@
 #define FLEET_MAX 4096      /* members in one process */
 #define FLEET_NAME_MAX 32   /* [A-Za-z0-9._-], not starting with '.' or '-' */
 #define FLEET_DIR "members" /* STATE_DIR/members/NAME/ */
-#define FLEET_START_THREADS 8 /* members started at once (their fdatasyncs overlap) */
+#define FLEET_START_THREADS 16 /* members started at once (their fdatasyncs overlap) */
 
 struct fleet_entry {
 	char name[FLEET_NAME_MAX + 1];
