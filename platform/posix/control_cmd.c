@@ -23,6 +23,7 @@ struct target {
 	struct sim *sim;
 	struct console *console; /* NULL: no host console (fleet members) */
 	struct daemon *daemon;   /* single-BMC mode (its satellites), else NULL */
+	const char *who;         /* log prefix: "" or "NAME: " for a fleet member */
 };
 
 /* Splits line into words in place: blanks separate, "..." groups, a backslash takes
@@ -224,7 +225,7 @@ static void cmd_sensor(struct target *d, int argc, char **argv, struct ctl_out *
 			sim_sensor_auto(d->sim, (unsigned)i);
 		else
 			sim_sensor_fault(d->sim, (unsigned)i);
-		log_info("control: sensor \"%s\" %s", d->sim->desc[i].id, sub);
+		log_info("%scontrol: sensor \"%s\" %s", d->who, d->sim->desc[i].id, sub);
 		refresh(d, (unsigned)i);
 		return;
 	}
@@ -248,7 +249,7 @@ static void cmd_sensor(struct target *d, int argc, char **argv, struct ctl_out *
 		}
 		const struct bmc_sensor_desc *ds = &d->sim->desc[i];
 		uint8_t raw = d->sim->s[i].pinned_raw;
-		log_info("control: sensor \"%s\" set to %.*f %s", ds->id, sim_decimals(ds), sim_raw_to_eng(ds, raw),
+		log_info("%scontrol: sensor \"%s\" set to %.*f %s", d->who, ds->id, sim_decimals(ds), sim_raw_to_eng(ds, raw),
 			 sim_unit_name(ds->unit));
 		ctl_printf(o, "%s set to %.*f %s (raw 0x%02x)", ds->id, sim_decimals(ds), sim_raw_to_eng(ds, raw),
 			   sim_unit_name(ds->unit), raw);
@@ -272,7 +273,7 @@ static void cmd_sensor(struct target *d, int argc, char **argv, struct ctl_out *
 			ctl_err(o, "%s", why);
 			return;
 		}
-		log_info("control: sensor \"%s\" offset %lu %sed", d->sim->desc[i].id, off, sub);
+		log_info("%scontrol: sensor \"%s\" offset %lu %sed", d->who, d->sim->desc[i].id, off, sub);
 		refresh(d, (unsigned)i);
 		return;
 	}
@@ -358,7 +359,7 @@ static void cmd_sel(struct target *d, int argc, char **argv, struct ctl_out *o)
 			ctl_err(o, "the SEL could not be cleared");
 			return;
 		}
-		log_info("control: SEL cleared");
+		log_info("%scontrol: SEL cleared", d->who);
 		return;
 	}
 	if (!strcmp(sub, "add") && argc == 3) {
@@ -423,7 +424,7 @@ static void cmd_power(struct target *d, int argc, char **argv, struct ctl_out *o
 			ctl_err(o, "unknown power command \"%.20s\" (status, on, off, cycle, reset, soft, diag)", sub);
 			return;
 		}
-		log_info("control: power %s", sub);
+		log_info("%scontrol: power %s", d->who, sub);
 		if (bmc_chassis_do(d->bmc, acts[k].action)) {
 			ctl_err(o, "power %s failed (the host refused it in its present state, or chassis control "
 				   "is unavailable)", sub);
@@ -475,7 +476,7 @@ static void cmd_session(struct target *d, int argc, char **argv, struct ctl_out 
 		ctl_err(o, "no active session with handle %lu", h);
 		return;
 	}
-	log_info("control: session %lu ended", h);
+	log_info("%scontrol: session %lu ended", d->who, h);
 }
 
 /* ---- the host's console -------------------------------------------------------- */
@@ -528,7 +529,7 @@ static void cmd_console(struct target *d, int argc, char **argv, struct ctl_out 
 			ctl_err(o, "console send: the host took %d of %zu bytes (its input is full)", took < 0 ? 0 : took, len);
 			return;
 		}
-		log_info("control: console send (%zu bytes)", len);
+		log_info("%scontrol: console send (%zu bytes)", d->who, len);
 		return;
 	}
 	if (!strcmp(sub, "break") && argc == 2) {
@@ -536,7 +537,7 @@ static void cmd_console(struct target *d, int argc, char **argv, struct ctl_out 
 			ctl_err(o, "console break: the console device cannot send a break");
 			return;
 		}
-		log_info("control: console break");
+		log_info("%scontrol: console break", d->who);
 		return;
 	}
 	ctl_err(o, "usage: console history | console send TEXT... | console break");
@@ -621,7 +622,8 @@ void control_cmd_exec(void *daemon, char *line, struct ctl_out *o)
 	char *words[MAX_ARGS], **argv = words;
 	const char *why = "";
 	int argc = split(line, words, MAX_ARGS, &why);
-	struct target t = {.bmc = d->bmc, .sim = &d->sim, .console = &d->console, .daemon = d};
+	struct target t = {.bmc = d->bmc, .sim = &d->sim, .console = &d->console, .daemon = d, .who = ""};
+	char who[FLEET_NAME_MAX + 3];
 
 	if (argc < 0) {
 		ctl_err(o, "cannot parse the command line: %s", why);
@@ -654,7 +656,8 @@ void control_cmd_exec(void *daemon, char *line, struct ctl_out *o)
 			ctl_err(o, "no member \"%.40s\" (fleet list shows the names)", argv[1]);
 			return;
 		}
-		t = (struct target){.bmc = m->bmc, .sim = &m->sim, .console = NULL, .daemon = NULL};
+		snprintf(who, sizeof who, "%s: ", m->name);
+		t = (struct target){.bmc = m->bmc, .sim = &m->sim, .console = NULL, .daemon = NULL, .who = who};
 		argv += 2;
 		argc -= 2;
 	} else if (d->fleet) {
