@@ -267,7 +267,8 @@ void bmc_sel_init(struct bmc *bmc)
 	struct bmc_sel *s = &bmc->sel;
 	uint16_t cap = bmc->cfg.sel_capacity;
 
-	memset(s, 0, sizeof *s);
+	if (!bmc->init_zeroed)
+		memset(s, 0, sizeof *s);
 	if (cap == 0 || cap > BMC_SEL_MAX) {
 		if (cap)
 			bmc_logf(bmc, BMC_LOG_WARN, "sel: capacity %u exceeds the maximum; using %u", cap,

@@ -28,7 +28,8 @@
 void bmc_sensors_init(struct bmc *bmc)
 {
 	struct bmc_sensors *ss = &bmc->sensors;
-	memset(ss, 0, sizeof *ss);
+	if (!bmc->init_zeroed)
+		memset(ss, 0, sizeof *ss);
 	memset(ss->by_num, 0xFF, sizeof ss->by_num);
 	ss->evr_addr = bmc->cfg.event_receiver; /* by default the BMC itself, §30.1 */
 	ss->evr_lun = 0;

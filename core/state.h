@@ -150,6 +150,7 @@ struct bmc {
 	struct bmc_backend backend;
 	struct bmc_config cfg;
 	bool started;
+	bool init_zeroed; /* during bmc_init_zeroed: the memory is known to be zero */
 	uint8_t system_guid[16];
 	uint8_t boot_secret[32]; /* per-boot key for unknown-user RAKP 2 answers */
 	uint8_t global_enables;

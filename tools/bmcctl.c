@@ -1,7 +1,9 @@
 /* bmcctl: the local control client of bmcd (docs/bmcctl.md).
  *
- *   bmcctl [--state-dir DIR | --socket PATH] COMMAND ...
+ *   bmcctl [--state-dir DIR | --socket PATH] [--member NAME] COMMAND ...
  *
+ * --member NAME is the same as the words "member NAME" before COMMAND: a fleet bmcd
+ * (docs/fleet.md) then runs COMMAND for that member.
  * Joins COMMAND's words into one line for STATE_DIR/control.sock, quoting words that
  * need it, prints the reply's lines and exits 0 on "OK", 1 on "ERR message" (message
  * on stderr), 2 on a usage or connection problem. */
@@ -26,6 +28,7 @@
 static void usage(FILE *out)
 {
 	fputs("usage: bmcctl [--state-dir DIR | --socket PATH] COMMAND ...\n"
+	      "       bmcctl [--state-dir DIR | --socket PATH] --member NAME COMMAND ...\n"
 	      "\n"
 	      "Controls a running bmcd through DIR/control.sock (default DIR ./bmcd-state).\n"
 	      "\n"
@@ -44,7 +47,11 @@ static void usage(FILE *out)
 	      "  console history                   the host's last 64 KiB of console output, verbatim\n"
 	      "  console send TEXT...              type TEXT and Enter at the host's console\n"
 	      "  console break                     send a serial break to the host\n"
+	      "  fleet list                        fleet mode: NAME ADDRESS:PORT MEMBER-STATE-DIR\n"
+	      "  fleet add NAME ADDR[:PORT]        fleet mode: start a new member\n"
+	      "  fleet remove NAME                 fleet mode: stop a member (its state stays)\n"
 	      "\n"
+	      "  --member NAME     fleet mode: run COMMAND for member NAME\n"
 	      "  --state-dir DIR   bmcd's state directory (as given to bmcd)\n"
 	      "  --socket PATH     the control socket itself\n"
 	      "  --help, --version\n"
@@ -164,10 +171,11 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"state-dir", required_argument, NULL, 's'}, {"socket", required_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},            {"version", no_argument, NULL, 'V'},
+		{"member", required_argument, NULL, 'm'},    {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *state_dir = NULL, *sock = NULL;
+	const char *state_dir = NULL, *sock = NULL, *member = NULL;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char line[CONTROL_LINE_MAX + 1];
 	size_t len = 0;
@@ -182,6 +190,9 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			sock = optarg;
+			break;
+		case 'm':
+			member = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -211,6 +222,17 @@ int main(int argc, char **argv)
 		     : snprintf(path, sizeof path, "%s/%s", state_dir, CONTROL_SOCKET_NAME);
 	if (n < 0 || (size_t)n >= sizeof path) {
 		fprintf(stderr, "bmcctl: socket path too long (at most %zu bytes)\n", sizeof path - 1);
+		return EXIT_USAGE;
+	}
+	for (const char *p = member; p && *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7F) {
+			fprintf(stderr, "bmcctl: --member: the name contains a control character\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (member && (append_word(line, sizeof line - 1, &len, "member") ||
+		       append_word(line, sizeof line - 1, &len, member))) {
+		fprintf(stderr, "bmcctl: --member: name too long\n");
 		return EXIT_USAGE;
 	}
 	for (int i = optind; i < argc; i++) {

@@ -101,6 +101,11 @@ void bmc_config_defaults(struct bmc_config *cfg);
 /* Returns 0, or a negative value when cfg is unusable (the reason is logged). */
 int bmc_init(struct bmc *bmc, const struct bmc_platform *platform, const struct bmc_backend *backend,
 	     const struct bmc_config *cfg);
+/* The same for memory the caller knows to be all zero (fresh mmap or calloc pages):
+ * nothing is cleared, so the pages of table entries the BMC never uses (most of the SEL,
+ * unused sensor slots) are never touched and stay out of the process's resident memory. */
+int bmc_init_zeroed(struct bmc *bmc, const struct bmc_platform *platform, const struct bmc_backend *backend,
+		    const struct bmc_config *cfg);
 /* Replays one stored record at start-up, before bmc_start. Unknown or malformed records
  * are logged and ignored. */
 void bmc_store_apply(struct bmc *bmc, uint16_t type, uint16_t key, const void *value, size_t len);

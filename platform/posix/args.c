@@ -8,7 +8,8 @@
 #include "log.h"
 
 enum { OPT_HELP = 'h', OPT_VERSION = 'V', OPT_CONFIG = 'c', OPT_STATE = 's', OPT_LISTEN = 'l', OPT_FG = 'f',
-       OPT_LOG = 'L', OPT_USER = 'u', OPT_SERIAL = 'S', OPT_KEY = 'K', OPT_CHECK = 'T' };
+       OPT_LOG = 'L', OPT_USER = 'u', OPT_SERIAL = 'S', OPT_KEY = 'K', OPT_CHECK = 'T',
+       OPT_FLEET = 0x100, OPT_FLEET_BASE, OPT_FLEET_FILE, OPT_FLEET_PORTS };
 
 static const struct option options[] = {
 	{"config", required_argument, NULL, OPT_CONFIG},
@@ -20,6 +21,10 @@ static const struct option options[] = {
 	{"serial", required_argument, NULL, OPT_SERIAL},
 	{"secrets-key", required_argument, NULL, OPT_KEY},
 	{"check-config", no_argument, NULL, OPT_CHECK},
+	{"fleet", required_argument, NULL, OPT_FLEET},
+	{"fleet-base", required_argument, NULL, OPT_FLEET_BASE},
+	{"fleet-file", required_argument, NULL, OPT_FLEET_FILE},
+	{"fleet-ports", no_argument, NULL, OPT_FLEET_PORTS},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -30,6 +35,7 @@ void args_usage(FILE *out)
 	fputs("usage: bmcd [--config FILE] [--state-dir DIR] [--listen ADDR[:PORT]]...\n"
 	      "            [--foreground] [--log-level error|warn|info|debug] [--user NAME]\n"
 	      "            [--serial DEVICE] [--secrets-key FILE] [--check-config]\n"
+	      "            [--fleet N [--fleet-base ADDR[:PORT]] [--fleet-ports] | --fleet-file FILE]\n"
 	      "            [--help] [--version]\n"
 	      "\n"
 	      "An IPMI 2.0 BMC daemon (RMCP+ over UDP). Secure by default: cipher suite 17\n"
@@ -50,6 +56,12 @@ void args_usage(FILE *out)
 	      "                      DIR.key beside the state directory; made if missing)\n"
 	      "  --check-config      print the effective settings and a WARNING line per\n"
 	      "                      weakened one, then exit: 0 fine, 1 weakened, 2 invalid\n"
+	      "  --fleet N           fleet mode: N independent BMCs node0001.. in this process,\n"
+	      "                      each with its own state in DIR/members/NAME (docs/fleet.md)\n"
+	      "  --fleet-base ADDR[:PORT]  the first member's address (default 127.0.4.1:623);\n"
+	      "                      the others take consecutive addresses on the same port\n"
+	      "  --fleet-ports       members share ADDR and take consecutive ports instead\n"
+	      "  --fleet-file FILE   the members from an INI file ([member NAME] listen = ...)\n"
 	      "  --help, --version   print this text or the version and exit\n",
 	      out);
 }
@@ -93,6 +105,18 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 		case OPT_CHECK:
 			a->check_config = true;
 			break;
+		case OPT_FLEET:
+			a->fleet_count = optarg;
+			break;
+		case OPT_FLEET_BASE:
+			a->fleet_base = optarg;
+			break;
+		case OPT_FLEET_FILE:
+			a->fleet_file = optarg;
+			break;
+		case OPT_FLEET_PORTS:
+			a->fleet_ports = true;
+			break;
 		case OPT_HELP:
 			a->help = true;
 			break;
@@ -106,6 +130,19 @@ int args_parse(int argc, char **argv, struct args *a, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: unknown option (try --help)", argv[optind - 1]);
 			return -1;
 		}
+	}
+	if ((a->fleet_base || a->fleet_ports) && !a->fleet_count) {
+		snprintf(err, errlen, "--fleet-base and --fleet-ports need --fleet N");
+		return -1;
+	}
+	if (a->fleet_count && a->fleet_file) {
+		snprintf(err, errlen, "--fleet and --fleet-file exclude each other (a fleet file can generate members: [fleet] count)");
+		return -1;
+	}
+	if ((a->fleet_count || a->fleet_file) && (a->nlisten || a->serial)) {
+		snprintf(err, errlen, "%s: fleet members have their own addresses and no serial channel",
+			 a->nlisten ? "--listen" : "--serial");
+		return -1;
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s' (try --help)", argv[optind]);

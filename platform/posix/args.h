@@ -17,6 +17,10 @@ struct args {
 	const char *user;
 	const char *serial; /* --serial DEVICE */
 	const char *secrets_key; /* --secrets-key FILE */
+	/* fleet mode (docs/fleet.md): --fleet N [--fleet-base ADDR[:PORT]] [--fleet-ports],
+	 * or --fleet-file FILE */
+	const char *fleet_count, *fleet_base, *fleet_file;
+	bool fleet_ports;
 	bool help, version, check_config;
 };
 

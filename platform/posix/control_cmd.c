@@ -17,6 +17,15 @@
 
 #define MAX_ARGS 12
 
+/* What a command acts on: the single BMC, or one member of a fleet (fleet.h). */
+struct target {
+	struct bmc *bmc;
+	struct sim *sim;
+	struct console *console; /* NULL: no host console (fleet members) */
+	struct daemon *daemon;   /* single-BMC mode (its satellites), else NULL */
+	const char *who;         /* log prefix: "" or "NAME: " for a fleet member */
+};
+
 /* Splits line into words in place: blanks separate, "..." groups, a backslash takes
  * the next character literally. Returns the word count, or -1 with why. */
 static int split(char *line, char **argv, int max, const char **why)
@@ -130,41 +139,41 @@ static void reading_text(const struct sim *sim, unsigned i, char *val, size_t vl
 	}
 }
 
-static int sensor_arg(struct daemon *d, const char *name, struct ctl_out *o)
+static int sensor_arg(struct target *d, const char *name, struct ctl_out *o)
 {
-	int i = sim_sensor_find(&d->sim, name);
+	int i = sim_sensor_find(d->sim, name);
 	if (i < 0)
 		ctl_err(o, "unknown sensor \"%.40s\" (sensor list shows the names)", name);
 	return i;
 }
 
-static void cmd_sensor_list(struct daemon *d, struct ctl_out *o)
+static void cmd_sensor_list(struct target *d, struct ctl_out *o)
 {
-	for (unsigned i = 0; i < d->sim.count; i++) {
+	for (unsigned i = 0; i < d->sim->count; i++) {
 		char val[64];
 		const char *st;
-		reading_text(&d->sim, i, val, sizeof val, &st);
-		ctl_printf(o, "%-16s | %-18s | %-3s | %s", d->sim.desc[i].id, val, st, mode_of(&d->sim, i));
+		reading_text(d->sim, i, val, sizeof val, &st);
+		ctl_printf(o, "%-16s | %-18s | %-3s | %s", d->sim->desc[i].id, val, st, mode_of(d->sim, i));
 	}
 }
 
-static void cmd_sensor_get(struct daemon *d, unsigned i, struct ctl_out *o)
+static void cmd_sensor_get(struct target *d, unsigned i, struct ctl_out *o)
 {
-	const struct bmc_sensor_desc *ds = &d->sim.desc[i];
+	const struct bmc_sensor_desc *ds = &d->sim->desc[i];
 	char val[64];
 	const char *st;
 	uint8_t raw;
 	uint16_t states;
 
-	reading_text(&d->sim, i, val, sizeof val, &st);
+	reading_text(d->sim, i, val, sizeof val, &st);
 	ctl_printf(o, "id: %s", ds->id);
 	ctl_printf(o, "number: 0x%02x (owner 0x%02x lun %u)", ds->number, ds->owner, ds->lun);
 	ctl_printf(o, "type: %s (0x%02x), reading type 0x%02x", sim_type_name(ds->type), ds->type, ds->reading_type);
 	ctl_printf(o, "entity: 0x%02x.%u", ds->entity_id, ds->entity_instance);
 	ctl_printf(o, "reading: %s", val);
 	ctl_printf(o, "status: %s", st);
-	ctl_printf(o, "mode: %s", mode_of(&d->sim, i));
-	if (sim_sensor_read(&d->sim, i, &raw, &states) == 0 && ds->reading_type == 0x01)
+	ctl_printf(o, "mode: %s", mode_of(d->sim, i));
+	if (sim_sensor_read(d->sim, i, &raw, &states) == 0 && ds->reading_type == 0x01)
 		ctl_printf(o, "raw: 0x%02x", raw);
 	if (ds->reading_type == 0x01) {
 		static const char *const names[6] = {"lnc", "lcr", "lnr", "unc", "ucr", "unr"};
@@ -185,13 +194,14 @@ static void cmd_sensor_get(struct daemon *d, unsigned i, struct ctl_out *o)
 	}
 }
 
-static void refresh(struct daemon *d, unsigned i)
+static void refresh(struct target *d, unsigned i)
 {
 	bmc_sensor_refresh(d->bmc, (int)i);
-	satellites_refresh(d);
+	if (d->daemon)
+		satellites_refresh(d->daemon);
 }
 
-static void cmd_sensor(struct daemon *d, int argc, char **argv, struct ctl_out *o)
+static void cmd_sensor(struct target *d, int argc, char **argv, struct ctl_out *o)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
 	int i;
@@ -212,10 +222,10 @@ static void cmd_sensor(struct daemon *d, int argc, char **argv, struct ctl_out *
 			return;
 		}
 		if (!strcmp(sub, "auto"))
-			sim_sensor_auto(&d->sim, (unsigned)i);
+			sim_sensor_auto(d->sim, (unsigned)i);
 		else
-			sim_sensor_fault(&d->sim, (unsigned)i);
-		log_info("control: sensor \"%s\" %s", d->sim.desc[i].id, sub);
+			sim_sensor_fault(d->sim, (unsigned)i);
+		log_info("%scontrol: sensor \"%s\" %s", d->who, d->sim->desc[i].id, sub);
 		refresh(d, (unsigned)i);
 		return;
 	}
@@ -233,13 +243,13 @@ static void cmd_sensor(struct daemon *d, int argc, char **argv, struct ctl_out *
 			ctl_err(o, "bad value \"%.40s\" (expected a number in engineering units)", argv[3]);
 			return;
 		}
-		if (sim_sensor_set(&d->sim, (unsigned)i, v, why, sizeof why)) {
+		if (sim_sensor_set(d->sim, (unsigned)i, v, why, sizeof why)) {
 			ctl_err(o, "%s", why);
 			return;
 		}
-		const struct bmc_sensor_desc *ds = &d->sim.desc[i];
-		uint8_t raw = d->sim.s[i].pinned_raw;
-		log_info("control: sensor \"%s\" set to %.*f %s", ds->id, sim_decimals(ds), sim_raw_to_eng(ds, raw),
+		const struct bmc_sensor_desc *ds = &d->sim->desc[i];
+		uint8_t raw = d->sim->s[i].pinned_raw;
+		log_info("%scontrol: sensor \"%s\" set to %.*f %s", d->who, ds->id, sim_decimals(ds), sim_raw_to_eng(ds, raw),
 			 sim_unit_name(ds->unit));
 		ctl_printf(o, "%s set to %.*f %s (raw 0x%02x)", ds->id, sim_decimals(ds), sim_raw_to_eng(ds, raw),
 			   sim_unit_name(ds->unit), raw);
@@ -259,11 +269,11 @@ static void cmd_sensor(struct daemon *d, int argc, char **argv, struct ctl_out *
 			ctl_err(o, "bad offset \"%.20s\" (expected 0..14)", argv[3]);
 			return;
 		}
-		if (sim_sensor_force(&d->sim, (unsigned)i, (unsigned)off, sub[0] == 'a', why, sizeof why)) {
+		if (sim_sensor_force(d->sim, (unsigned)i, (unsigned)off, sub[0] == 'a', why, sizeof why)) {
 			ctl_err(o, "%s", why);
 			return;
 		}
-		log_info("control: sensor \"%s\" offset %lu %sed", d->sim.desc[i].id, off, sub);
+		log_info("%scontrol: sensor \"%s\" offset %lu %sed", d->who, d->sim->desc[i].id, off, sub);
 		refresh(d, (unsigned)i);
 		return;
 	}
@@ -289,7 +299,7 @@ static void time_text(uint32_t ts, char *out, size_t len)
 		snprintf(out, len, "%u", (unsigned)ts);
 }
 
-static void cmd_sel_list(struct daemon *d, struct ctl_out *o)
+static void cmd_sel_list(struct target *d, struct ctl_out *o)
 {
 	unsigned n = bmc_sel_entries(d->bmc);
 	for (unsigned k = 0; k < n; k++) {
@@ -312,9 +322,9 @@ static void cmd_sel_list(struct daemon *d, struct ctl_out *o)
 		}
 		/* System event record, §32.1: generator, sensor type and number, event. */
 		const char *name = "";
-		for (unsigned i = 0; i < d->sim.count; i++)
-			if (d->sim.desc[i].number == r[11] && d->sim.desc[i].owner == r[7] && !(r[7] & 1))
-				name = d->sim.desc[i].id;
+		for (unsigned i = 0; i < d->sim->count; i++)
+			if (d->sim->desc[i].number == r[11] && d->sim->desc[i].owner == r[7] && !(r[7] & 1))
+				name = d->sim->desc[i].id;
 		ctl_printf(o, "0x%04x %s sensor 0x%02x \"%s\" type 0x%02x (%s) %s event type 0x%02x data %02x %02x %02x",
 			   id, when, r[11], name, r[10], sim_type_name(r[10]), r[12] & 0x80 ? "deassert" : "assert",
 			   r[12] & 0x7F, r[13], r[14], r[15]);
@@ -335,7 +345,7 @@ static int hex_record(const char *s, uint8_t rec[16])
 	return 0;
 }
 
-static void cmd_sel(struct daemon *d, int argc, char **argv, struct ctl_out *o)
+static void cmd_sel(struct target *d, int argc, char **argv, struct ctl_out *o)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
 	uint8_t rec[16] = {0};
@@ -349,7 +359,7 @@ static void cmd_sel(struct daemon *d, int argc, char **argv, struct ctl_out *o)
 			ctl_err(o, "the SEL could not be cleared");
 			return;
 		}
-		log_info("control: SEL cleared");
+		log_info("%scontrol: SEL cleared", d->who);
 		return;
 	}
 	if (!strcmp(sub, "add") && argc == 3) {
@@ -391,7 +401,7 @@ static void cmd_sel(struct daemon *d, int argc, char **argv, struct ctl_out *o)
 
 /* ---- power and sessions ------------------------------------------------------- */
 
-static void cmd_power(struct daemon *d, int argc, char **argv, struct ctl_out *o)
+static void cmd_power(struct target *d, int argc, char **argv, struct ctl_out *o)
 {
 	static const struct {
 		const char *name;
@@ -414,16 +424,16 @@ static void cmd_power(struct daemon *d, int argc, char **argv, struct ctl_out *o
 			ctl_err(o, "unknown power command \"%.20s\" (status, on, off, cycle, reset, soft, diag)", sub);
 			return;
 		}
-		log_info("control: power %s", sub);
+		log_info("%scontrol: power %s", d->who, sub);
 		if (bmc_chassis_do(d->bmc, acts[k].action)) {
 			ctl_err(o, "power %s failed (the host refused it in its present state, or chassis control "
 				   "is unavailable)", sub);
 			return;
 		}
 	}
-	bool on = sim_power_is_on(&d->sim);
-	const char *pending = d->sim.pending == SIM_PENDING_ON ? " (powering on)"
-			      : d->sim.pending == SIM_PENDING_OFF ? " (shutting down)" : "";
+	bool on = sim_power_is_on(d->sim);
+	const char *pending = d->sim->pending == SIM_PENDING_ON ? " (powering on)"
+			      : d->sim->pending == SIM_PENDING_OFF ? " (shutting down)" : "";
 	ctl_printf(o, "power: %s%s", on ? "on" : "off", pending);
 }
 
@@ -433,7 +443,7 @@ static const char *priv_name(uint8_t p)
 	return p < 6 ? n[p] : "?";
 }
 
-static void cmd_sessions(struct daemon *d, struct ctl_out *o)
+static void cmd_sessions(struct target *d, struct ctl_out *o)
 {
 	struct bmc_session_info s[64];
 	unsigned n = bmc_session_list(d->bmc, s, 64);
@@ -451,7 +461,7 @@ static void cmd_sessions(struct daemon *d, struct ctl_out *o)
 	}
 }
 
-static void cmd_session(struct daemon *d, int argc, char **argv, struct ctl_out *o)
+static void cmd_session(struct target *d, int argc, char **argv, struct ctl_out *o)
 {
 	unsigned long h;
 	if (argc != 3 || strcmp(argv[1], "end")) {
@@ -466,7 +476,7 @@ static void cmd_session(struct daemon *d, int argc, char **argv, struct ctl_out 
 		ctl_err(o, "no active session with handle %lu", h);
 		return;
 	}
-	log_info("control: session %lu ended", h);
+	log_info("%scontrol: session %lu ended", d->who, h);
 }
 
 /* ---- the host's console -------------------------------------------------------- */
@@ -487,13 +497,18 @@ static void ctl_data(struct ctl_out *o, const uint8_t *p, size_t n)
 	o->len += n;
 }
 
-static void cmd_console(struct daemon *d, int argc, char **argv, struct ctl_out *o)
+static void cmd_console(struct target *d, int argc, char **argv, struct ctl_out *o)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
 	static uint8_t hist[CONSOLE_HISTORY];
 
+	if (!d->console) {
+		ctl_err(o, "this BMC has no host console (fleet members have none: docs/fleet.md)");
+		return;
+	}
+
 	if (!strcmp(sub, "history") && argc == 2) {
-		ctl_data(o, hist, console_history(&d->console, hist, sizeof hist));
+		ctl_data(o, hist, console_history(d->console, hist, sizeof hist));
 		return;
 	}
 	if (!strcmp(sub, "send") && argc >= 3) {
@@ -509,26 +524,26 @@ static void cmd_console(struct daemon *d, int argc, char **argv, struct ctl_out 
 			len += (size_t)n;
 		}
 		line[len++] = '\r';
-		int took = console_write(&d->console, (const uint8_t *)line, len);
+		int took = console_write(d->console, (const uint8_t *)line, len);
 		if (took < 0 || (size_t)took < len) {
 			ctl_err(o, "console send: the host took %d of %zu bytes (its input is full)", took < 0 ? 0 : took, len);
 			return;
 		}
-		log_info("control: console send (%zu bytes)", len);
+		log_info("%scontrol: console send (%zu bytes)", d->who, len);
 		return;
 	}
 	if (!strcmp(sub, "break") && argc == 2) {
-		if (console_break(&d->console)) {
+		if (console_break(d->console)) {
 			ctl_err(o, "console break: the console device cannot send a break");
 			return;
 		}
-		log_info("control: console break");
+		log_info("%scontrol: console break", d->who);
 		return;
 	}
 	ctl_err(o, "usage: console history | console send TEXT... | console break");
 }
 
-static void cmd_help(struct ctl_out *o)
+static void cmd_help_lines(struct ctl_out *o)
 {
 	static const char *const lines[] = {
 		"sensor list",
@@ -550,12 +565,65 @@ static void cmd_help(struct ctl_out *o)
 		ctl_printf(o, "%s", lines[i]);
 }
 
+/* ---- fleet mode (fleet.h) ------------------------------------------------------ */
+
+static void cmd_fleet(struct daemon *d, int argc, char **argv, struct ctl_out *o)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	char err[600];
+
+	if (!d->fleet) {
+		ctl_err(o, "not a fleet: bmcd was started without --fleet or --fleet-file");
+		return;
+	}
+	if (!strcmp(sub, "list") && argc == 2) {
+		/* NAME ADDRESS:PORT MEMBER-STATE-DIR, in slot order */
+		for (unsigned i = 0; i < d->fleet->hi; i++) {
+			const struct fleet_member *m = d->fleet->m[i];
+			char addr[ADDR_TEXT_MAX];
+			if (!m)
+				continue;
+			addr_format(&m->addr, addr, sizeof addr);
+			ctl_printf(o, "%s %s %s", m->name, addr, m->dir);
+		}
+		return;
+	}
+	if (!strcmp(sub, "add") && argc == 4) {
+		if (fleet_add(d->fleet, argv[2], argv[3], err, sizeof err)) {
+			ctl_err(o, "fleet add: %s", err);
+			return;
+		}
+		const struct fleet_member *m = fleet_find(d->fleet, argv[2]);
+		ctl_printf(o, "%s %s %s", m->name, argv[3], m->dir);
+		return;
+	}
+	if (!strcmp(sub, "remove") && argc == 3) {
+		if (fleet_remove(d->fleet, argv[2], err, sizeof err))
+			ctl_err(o, "fleet remove: %s", err);
+		return;
+	}
+	ctl_err(o, "usage: fleet list | fleet add NAME ADDR[:PORT] | fleet remove NAME");
+}
+
+static void cmd_help(struct ctl_out *o, bool fleet)
+{
+	if (fleet) {
+		ctl_printf(o, "fleet list                   NAME ADDRESS:PORT MEMBER-STATE-DIR per member");
+		ctl_printf(o, "fleet add NAME ADDR[:PORT]   start a new member");
+		ctl_printf(o, "fleet remove NAME            stop a member (its state directory stays)");
+		ctl_printf(o, "member NAME COMMAND...       any command below, for that member");
+	}
+	cmd_help_lines(o);
+}
+
 void control_cmd_exec(void *daemon, char *line, struct ctl_out *o)
 {
 	struct daemon *d = daemon;
-	char *argv[MAX_ARGS];
+	char *words[MAX_ARGS], **argv = words;
 	const char *why = "";
-	int argc = split(line, argv, MAX_ARGS, &why);
+	int argc = split(line, words, MAX_ARGS, &why);
+	struct target t = {.bmc = d->bmc, .sim = &d->sim, .console = &d->console, .daemon = d, .who = ""};
+	char who[FLEET_NAME_MAX + 3];
 
 	if (argc < 0) {
 		ctl_err(o, "cannot parse the command line: %s", why);
@@ -565,20 +633,50 @@ void control_cmd_exec(void *daemon, char *line, struct ctl_out *o)
 		ctl_err(o, "empty command (try help)");
 		return;
 	}
+	if (!strcmp(argv[0], "help") && argc == 1) {
+		cmd_help(o, d->fleet != NULL);
+		return;
+	}
+	if (!strcmp(argv[0], "fleet")) {
+		cmd_fleet(d, argc, argv, o);
+		return;
+	}
+	if (!strcmp(argv[0], "member")) {
+		/* member NAME COMMAND...: the rest is an ordinary command for that member. */
+		struct fleet_member *m = d->fleet && argc > 1 ? fleet_find(d->fleet, argv[1]) : NULL;
+		if (!d->fleet) {
+			ctl_err(o, "not a fleet: bmcd was started without --fleet or --fleet-file");
+			return;
+		}
+		if (argc < 3) {
+			ctl_err(o, "usage: member NAME COMMAND...");
+			return;
+		}
+		if (!m) {
+			ctl_err(o, "no member \"%.40s\" (fleet list shows the names)", argv[1]);
+			return;
+		}
+		snprintf(who, sizeof who, "%s: ", m->name);
+		t = (struct target){.bmc = m->bmc, .sim = &m->sim, .console = NULL, .daemon = NULL, .who = who};
+		argv += 2;
+		argc -= 2;
+	} else if (d->fleet) {
+		ctl_err(o, "this bmcd runs a fleet: name a member (member NAME %.20s ..., or bmcctl --member NAME)",
+			argv[0]);
+		return;
+	}
 	if (!strcmp(argv[0], "sensor"))
-		cmd_sensor(d, argc, argv, o);
+		cmd_sensor(&t, argc, argv, o);
 	else if (!strcmp(argv[0], "sel"))
-		cmd_sel(d, argc, argv, o);
+		cmd_sel(&t, argc, argv, o);
 	else if (!strcmp(argv[0], "power"))
-		cmd_power(d, argc, argv, o);
+		cmd_power(&t, argc, argv, o);
 	else if (!strcmp(argv[0], "sessions") && argc == 1)
-		cmd_sessions(d, o);
+		cmd_sessions(&t, o);
 	else if (!strcmp(argv[0], "session"))
-		cmd_session(d, argc, argv, o);
+		cmd_session(&t, argc, argv, o);
 	else if (!strcmp(argv[0], "console"))
-		cmd_console(d, argc, argv, o);
-	else if (!strcmp(argv[0], "help") && argc == 1)
-		cmd_help(o);
+		cmd_console(&t, argc, argv, o);
 	else
 		ctl_err(o, "unknown command \"%.20s\" (try help)", argv[0]);
 }

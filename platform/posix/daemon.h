@@ -9,6 +9,7 @@
 #include "config.h"
 #include "console.h"
 #include "control.h"
+#include "fleet.h"
 #include "ipmb_bus.h"
 #include "net.h"
 #include "satellite.h"
@@ -34,6 +35,7 @@ struct daemon {
 	struct console console; /* the host's serial console, opened by daemon_loop */
 	bool reset_pending; /* set by the core's reset op, acted on after the reply is sent */
 	enum bmc_reset_kind reset_kind; /* of the pending reset; cold wins over warm */
+	struct fleet *fleet; /* fleet mode (fleet.h): the members; bmc, sim, console unused */
 };
 
 /* platform_ops.c: the struct bmc_platform whose ctx is d. */
@@ -42,6 +44,9 @@ void daemon_platform_init(struct daemon *d);
 /* lifecycle.c: bmc_init, open and replay the store, bmc_start, provision the first admin.
  * Returns 0 or -1 (logged). */
 int daemon_core_start(struct daemon *d);
+/* Creates user 2 "admin" with a random password written first to DIR/initial-admin-password
+ * (DESIGN.md §5). Returns 0 or -1 (logged). */
+int daemon_provision_admin(struct bmc *bmc, const char *dir);
 /* Closes the store; the core memory stays for a restart. */
 void daemon_core_stop(struct daemon *d);
 /* Acts on a pending BMC reset: a cold one re-initialises the core in place (sessions

@@ -20,7 +20,7 @@ static void replay(void *arg, uint16_t type, uint16_t key, const uint8_t *value,
 /* The password goes to a file before the store learns it: a crash in between leaves a
  * file whose password never became valid, and the next start (still needing an admin)
  * replaces it. The other order could leave a valid password nobody can read. */
-static int provision_admin(struct daemon *d)
+int daemon_provision_admin(struct bmc *bmc, const char *dir)
 {
 	char pw[PASSWORD_LEN + 1], err[1400];
 	int rc = -1;
@@ -29,17 +29,17 @@ static int provision_admin(struct daemon *d)
 		log_error("no randomness for the initial admin password");
 		goto out;
 	}
-	if (password_write(d->cfg.state_dir, pw, err, sizeof err)) {
+	if (password_write(dir, pw, err, sizeof err)) {
 		log_error("cannot write the initial admin password: %s", err);
 		goto out;
 	}
-	if (bmc_provision_admin(d->bmc, "admin", pw)) {
+	if (bmc_provision_admin(bmc, "admin", pw)) {
 		log_error("cannot create the admin user");
-		password_remove(d->cfg.state_dir);
+		password_remove(dir);
 		goto out;
 	}
 	log_warn("created user 'admin'; its password is in %s/%s (mode 0600): read it, log in, change it",
-		 d->cfg.state_dir, PASSWORD_FILE);
+		 dir, PASSWORD_FILE);
 	rc = 0;
 out:
 	bmc_wipe(pw, sizeof pw);
@@ -68,7 +68,7 @@ int daemon_core_start(struct daemon *d)
 		log_error("core start failed");
 		goto fail;
 	}
-	if (bmc_needs_admin(d->bmc) && provision_admin(d))
+	if (bmc_needs_admin(d->bmc) && daemon_provision_admin(d->bmc, d->cfg.state_dir))
 		goto fail;
 	/* Serial/Modem parameter 7 may hold a bit rate a client set. */
 	serial_set_baud(&d->serial, bmc_serial_baud(d->bmc));

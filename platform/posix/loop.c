@@ -27,6 +27,7 @@ enum {
 	TAG_SERIAL = 0x10002,
 	TAG_CONTROL = 0x20000, /* .. + CONTROL_MAX_CLIENTS */
 	TAG_CONSOLE = 0x30000, /* .. + CONSOLE_TAGS - 1 */
+	TAG_FLEET = 0x40000,   /* .. + FLEET_MAX - 1: fleet members' sockets */
 };
 /* Ticks between attempts to reopen a serial device that hung up. */
 #define SERIAL_RETRY_TICKS 8
@@ -42,6 +43,8 @@ static uint64_t mono_ms(void)
  * timer wakes the loop anyway). */
 static int core_wait_ms(const struct daemon *d)
 {
+	if (d->fleet)
+		return -1; /* members have no SOL console: the 250 ms tick is enough */
 	uint64_t due = bmc_next_deadline(d->bmc), now = mono_ms();
 	if (!due)
 		return -1;
@@ -134,6 +137,10 @@ int daemon_loop(struct daemon *d)
 			goto out;
 		}
 	}
+	if (d->fleet && fleet_attach(d->fleet, ep, TAG_FLEET)) {
+		log_error("epoll: %s", strerror(errno));
+		goto out;
+	}
 	if (d->serial.fd >= 0 && add_fd(ep, d->serial.fd, TAG_SERIAL)) {
 		log_error("epoll: %s", strerror(errno));
 		goto out;
@@ -146,15 +153,20 @@ int daemon_loop(struct daemon *d)
 	}
 	ctl_open = true;
 	log_info("control socket %s (bmcctl --state-dir %s)", d->ctl.path, d->cfg.state_dir);
-	if (console_open(&d->console, ep, TAG_CONSOLE, mono_ms(), err, sizeof err)) {
+	/* Fleet members have no host console (docs/fleet.md): one pty each would cost a
+	 * descriptor pair and 80 KiB of history per member. */
+	if (!d->fleet && console_open(&d->console, ep, TAG_CONSOLE, mono_ms(), err, sizeof err)) {
 		log_error("%s", err);
 		goto out;
 	}
-	con_open = true;
+	con_open = !d->fleet;
 	sim_tick(&d->sim, mono_ms()); /* the simulated server's time starts now */
-	log_info("ready: bmcd %s serving %u address%s", BMC_VERSION, d->net.n, d->net.n == 1 ? "" : "es");
+	if (d->fleet)
+		log_info("ready: bmcd %s serving a fleet of %u members", BMC_VERSION, d->fleet->count);
+	else
+		log_info("ready: bmcd %s serving %u address%s", BMC_VERSION, d->net.n, d->net.n == 1 ? "" : "es");
 	for (;;) {
-		struct epoll_event evs[NET_MAX_SOCKETS + 4 + CONTROL_MAX_CLIENTS + CONSOLE_TAGS];
+		struct epoll_event evs[NET_MAX_SOCKETS + 4 + CONTROL_MAX_CLIENTS + CONSOLE_TAGS + 48]; /* + 48: fleet sockets */
 		/* Frames on the simulated IPMB go out before the loop sleeps again; the core's
 		 * own deadlines (SOL retransmissions) are kept to the millisecond. */
 		int n = epoll_wait(ep, evs, (int)(sizeof evs / sizeof evs[0]), d->bus.count ? 0 : core_wait_ms(d));
@@ -176,8 +188,12 @@ int daemon_loop(struct daemon *d)
 				/* Missed ticks are not replayed: the core works from now_ms. */
 				if (read(tfd, &expirations, sizeof expirations) == (ssize_t)sizeof expirations) {
 					uint64_t now = mono_ms();
-					sim_tick(&d->sim, now);
-					bmc_tick(d->bmc);
+					if (d->fleet && fleet_tick(d->fleet, now))
+						l.fatal = 1;
+					if (!d->fleet) {
+						sim_tick(&d->sim, now);
+						bmc_tick(d->bmc);
+					}
 					satellites_tick(d);
 					control_tick(&d->ctl, now);
 					if (d->serial.hung_up && ++serial_retry >= SERIAL_RETRY_TICKS) {
@@ -185,9 +201,13 @@ int daemon_loop(struct daemon *d)
 						if (serial_reopen(&d->serial) == 0 && add_fd(ep, d->serial.fd, TAG_SERIAL))
 							log_error("epoll: %s", strerror(errno));
 					}
-					console_tick(&d->console, now);
+					if (con_open)
+						console_tick(&d->console, now);
 				}
 				if (d->reset_pending && daemon_core_reset(d))
+					l.fatal = 1;
+			} else if (d->fleet && fleet_owns(d->fleet, tag)) {
+				if (fleet_event(d->fleet, tag))
 					l.fatal = 1;
 			} else if (tag == TAG_SERIAL) {
 				on_serial(&l, ep, evs[k].events);
@@ -203,6 +223,8 @@ int daemon_loop(struct daemon *d)
 				goto out;
 			}
 		}
+		if (d->fleet)
+			continue;
 		ipmb_bus_deliver(&d->bus);
 		uint64_t due = bmc_next_deadline(d->bmc);
 		if (due && mono_ms() >= due)
@@ -210,6 +232,8 @@ int daemon_loop(struct daemon *d)
 		console_pump(&d->console);
 	}
 out:
+	if (d->fleet)
+		d->fleet->ep = -1; /* closed below; members are stopped without it */
 	if (con_open)
 		console_close(&d->console);
 	if (ctl_open)

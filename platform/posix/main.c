@@ -73,11 +73,63 @@ static int load_secrets(char *err, size_t errlen)
 		snprintf(err, errlen, "%s/store.log: cannot read it", d.cfg.state_dir);
 		return -1;
 	}
+	/* Fleet members' stores are sealed with the same key. */
+	if (!sealed && d.fleet && fleet_any_sealed(d.fleet, &sealed)) {
+		snprintf(err, errlen, "%s/%s: a member's store.log cannot be read", d.cfg.state_dir, FLEET_DIR);
+		return -1;
+	}
 	if (secrets_load(&d.secrets, path, sealed, err, errlen))
 		return -1;
 	if (d.secrets.created)
 		log_info("created secrets key %s (mode 0600): back it up apart from the state directory", path);
 	return 0;
+}
+
+/* Fleet mode: the members from --fleet or --fleet-file, bound like --listen addresses
+ * (before the state directory is touched). */
+static int setup_fleet(const struct args *a, char *err, size_t errlen)
+{
+	unsigned n = 0;
+	int rc = -1;
+	struct fleet_entry *e = calloc(FLEET_MAX, sizeof *e);
+
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (a->fleet_file) {
+		if (fleet_file_load(a->fleet_file, e, FLEET_MAX, &n, err, errlen))
+			goto out;
+	} else {
+		char *end;
+		unsigned long count = strtoul(a->fleet_count, &end, 10);
+		if (*end || a->fleet_count[0] < '0' || a->fleet_count[0] > '9' || count == 0 || count > FLEET_MAX) {
+			snprintf(err, errlen, "--fleet: '%.20s' is not a member count 1..%d", a->fleet_count, FLEET_MAX);
+			goto out;
+		}
+		if (fleet_generate((unsigned)count, a->fleet_base ? a->fleet_base : "127.0.4.1", a->fleet_ports, 1, e,
+				   FLEET_MAX, &n, err, errlen))
+			goto out;
+	}
+	if (fleet_check_unique(e, n, err, errlen))
+		goto out;
+	d.fleet = calloc(1, sizeof *d.fleet);
+	if (!d.fleet) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (fleet_bind(d.fleet, &d, e, n, err, errlen))
+		goto out;
+	char first[ADDR_TEXT_MAX], last[ADDR_TEXT_MAX];
+	addr_format(&e[0].addr, first, sizeof first);
+	addr_format(&e[n - 1].addr, last, sizeof last);
+	log_info("fleet: %u members listening (UDP) from %s (%s) to %s (%s)", n, e[0].name, first, e[n - 1].name, last);
+	if (d.cfg.serial_device[0])
+		log_warn("fleet mode: [serial] device ignored (members have no serial channel)");
+	rc = 0;
+out:
+	free(e);
+	return rc;
 }
 
 static int setup(int argc, char **argv, uid_t *uid, gid_t *gid, int *done)
@@ -110,6 +162,18 @@ static int setup(int argc, char **argv, uid_t *uid, gid_t *gid, int *done)
 	if (privdrop_lookup(d.cfg.user, uid, gid, err, sizeof err))
 		return usage_error(err);
 	config_warn_weak(&d.cfg);
+	if (a.fleet_count || a.fleet_file) {
+		if (setup_fleet(&a, err, sizeof err)) {
+			if (d.fleet) {
+				fleet_stop(d.fleet);
+				free(d.fleet);
+				d.fleet = NULL;
+			}
+			return usage_error(err);
+		}
+		d.serial.fd = -1;
+		return 0;
+	}
 	if (net_open(&d.net, d.cfg.listen, d.cfg.nlisten, err, sizeof err))
 		return usage_error(err);
 	for (unsigned i = 0; i < d.net.n; i++) {
@@ -162,7 +226,25 @@ int main(int argc, char **argv)
 		return st;
 	}
 	if (statedir_prepare(d.cfg.state_dir, uid, gid, err, sizeof err) || load_secrets(err, sizeof err) ||
-	    privdrop_apply(uid, gid, err, sizeof err) || sandbox_apply(d.cfg.seccomp, err, sizeof err)) {
+	    privdrop_apply(uid, gid, err, sizeof err)) {
+		log_error("%s", err);
+		goto out_net;
+	}
+	if (d.fleet) {
+		/* The members start (in threads: fleet.h) after the privilege drop and before the
+		 * filter; no datagram is read until the loop runs, under the filter. */
+		daemon_platform_init(&d);
+		if (fleet_start(d.fleet))
+			goto out_net;
+		if (sandbox_apply_flags(d.cfg.seccomp, SANDBOX_UDP_SOCKETS, err, sizeof err)) {
+			log_error("%s", err);
+			goto out_net;
+		}
+		if (daemon_loop(&d) == 0)
+			rc = EXIT_SUCCESS;
+		goto out_net;
+	}
+	if (sandbox_apply(d.cfg.seccomp, err, sizeof err)) {
 		log_error("%s", err);
 		goto out_net;
 	}
@@ -188,6 +270,10 @@ int main(int argc, char **argv)
 	bmc_wipe(d.bmc, bmc_size()); /* passwords and session keys */
 	free(d.bmc);
 out_net:
+	if (d.fleet) {
+		fleet_stop(d.fleet);
+		free(d.fleet);
+	}
 	serial_close(&d.serial);
 	net_close(&d.net);
 	config_wipe(&d.cfg);

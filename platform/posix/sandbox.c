@@ -91,7 +91,7 @@ static int add(scmp_filter_ctx ctx, const char *name, char *err, size_t errlen)
 	return 0;
 }
 
-static int build(scmp_filter_ctx ctx, char *err, size_t errlen)
+static int build(scmp_filter_ctx ctx, unsigned flags, char *err, size_t errlen)
 {
 	int rc;
 
@@ -108,6 +108,14 @@ static int build(scmp_filter_ctx ctx, char *err, size_t errlen)
 	 * which -Wmissing-field-initializers rejects. */
 	const struct scmp_arg_cmp unix_only = {.arg = 0, .op = SCMP_CMP_EQ, .datum_a = AF_UNIX, .datum_b = 0};
 	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, unix_only);
+	/* Fleet mode: UDP sockets for members added while running, and nothing else (the
+	 * type's low bits, without SOCK_NONBLOCK / SOCK_CLOEXEC, must be SOCK_DGRAM). */
+	static const int udp_families[] = {AF_INET, AF_INET6};
+	for (size_t i = 0; rc == 0 && (flags & SANDBOX_UDP_SOCKETS) && i < 2; i++) {
+		const struct scmp_arg_cmp fam = {.arg = 0, .op = SCMP_CMP_EQ, .datum_a = (scmp_datum_t)udp_families[i], .datum_b = 0};
+		const struct scmp_arg_cmp type = {.arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = 0xF, .datum_b = SOCK_DGRAM};
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2, fam, type);
+	}
 	/* The request number is an int in glibc's prototype: compare its low 32 bits. */
 	for (size_t i = 0; rc == 0 && i < sizeof tty_ioctls / sizeof tty_ioctls[0]; i++) {
 		const struct scmp_arg_cmp req = {
@@ -128,6 +136,11 @@ bool sandbox_available(void)
 
 int sandbox_apply(enum config_seccomp mode, char *err, size_t errlen)
 {
+	return sandbox_apply_flags(mode, 0, err, errlen);
+}
+
+int sandbox_apply_flags(enum config_seccomp mode, unsigned flags, char *err, size_t errlen)
+{
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		snprintf(err, errlen, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
 		return -1;
@@ -140,7 +153,7 @@ int sandbox_apply(enum config_seccomp mode, char *err, size_t errlen)
 		snprintf(err, errlen, "seccomp: cannot create a filter");
 		return -1;
 	}
-	int rc = build(ctx, err, errlen);
+	int rc = build(ctx, flags, err, errlen);
 	if (rc == 0) {
 		int lrc = seccomp_load(ctx);
 		if (lrc < 0) {
@@ -163,6 +176,12 @@ bool sandbox_available(void)
 
 int sandbox_apply(enum config_seccomp mode, char *err, size_t errlen)
 {
+	return sandbox_apply_flags(mode, 0, err, errlen);
+}
+
+int sandbox_apply_flags(enum config_seccomp mode, unsigned flags, char *err, size_t errlen)
+{
+	(void)flags;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		snprintf(err, errlen, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
 		return -1;

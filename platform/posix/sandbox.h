@@ -16,5 +16,9 @@ bool sandbox_available(void);
  * that. Returns 0, or -1 with a message in err. Irreversible, also for threads
  * started later. */
 int sandbox_apply(enum config_seccomp mode, char *err, size_t errlen);
+/* The same, with extra permissions: SANDBOX_UDP_SOCKETS lets fleet mode create and bind
+ * IPv4 / IPv6 datagram sockets while running (bmcctl fleet add). */
+#define SANDBOX_UDP_SOCKETS 1u
+int sandbox_apply_flags(enum config_seccomp mode, unsigned flags, char *err, size_t errlen);
 
 #endif
