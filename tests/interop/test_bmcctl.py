@@ -223,7 +223,9 @@ class Bmcctl(BmcdTestCase):
             shell.stdin.flush()
             rows = []
             deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and not rows:
+            # The session shows up after RAKP 4 and reaches ADMINISTRATOR one request
+            # later (Set Session Privilege): wait for that, not just for the row.
+            while time.monotonic() < deadline and not (rows and " ADMINISTRATOR " in rows[0] + " "):
                 rows = [l for l in bmcctl(b, "sessions").stdout.splitlines() if " admin " in l]
                 time.sleep(0.1)
             self.assertEqual(len(rows), 1, b.log())
