@@ -87,7 +87,7 @@ void bmc_preauth_send(struct bmc *bmc, uint8_t channel, const struct bmc_peer *p
 /* One Session Audit SEL event from peer (NULL: not from the network, e.g. a lock-out
  * found by a timer) within the per-source and global limits? Counts suppressed ones. */
 bool bmc_ratelimit_sel(struct bmc *bmc, const struct bmc_peer *peer, bool per_source);
-/* One audit log line about peer within its limit? *suppressed gets (and resets) the
+/* One audit log line about peer within its limit? *suppressed receives (and resets) the
  * number of lines held back since the last one that was written. */
 bool bmc_ratelimit_log(struct bmc *bmc, const struct bmc_peer *peer, uint32_t *suppressed);
 
