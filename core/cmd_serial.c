@@ -14,37 +14,27 @@ static bool is_serial(const struct bmc *bmc, const struct bmc_req *req, uint8_t 
 /* IPMI 2.0 §25.1. Request: [3:0] channel; parameter selector; data. */
 static uint8_t set_serial_config(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
 {
-	struct bmc_reader r;
+	struct bmc_param_req p;
 	(void)rsp;
-
-	rd_init(&r, req->data, req->len);
-	uint8_t chan = rd_u8(&r);
-	uint8_t param = rd_u8(&r);
-	size_t n = rd_left(&r);
-	const uint8_t *data = rd_ptr(&r, n);
-	if (!rd_done(&r))
-		return CC_REQ_LEN_INVALID;
-	if ((chan & 0xF0) || !is_serial(bmc, req, chan & 0x0F))
+	uint8_t cc = bmc_param_set_req(req, &p);
+	if (cc)
+		return cc;
+	if (!is_serial(bmc, req, p.channel))
 		return CC_INVALID_FIELD;
-	return bmc_serialparm_set(bmc, param, data, n);
+	return bmc_serialparm_set(bmc, p.param, p.data, p.len);
 }
 
 /* IPMI 2.0 §25.2. Request: [7] revision only, [3:0] channel; parameter; set selector;
  * block selector. */
 static uint8_t get_serial_config(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
 {
-	struct bmc_reader r;
-
-	rd_init(&r, req->data, req->len);
-	uint8_t chan = rd_u8(&r);
-	uint8_t param = rd_u8(&r);
-	uint8_t set_sel = rd_u8(&r);
-	uint8_t block_sel = rd_u8(&r);
-	if (!rd_done(&r))
-		return CC_REQ_LEN_INVALID;
-	if ((chan & 0x70) || !is_serial(bmc, req, chan & 0x0F))
+	struct bmc_param_req p;
+	uint8_t cc = bmc_param_get_req(req, &p);
+	if (cc)
+		return cc;
+	if (!is_serial(bmc, req, p.channel))
 		return CC_INVALID_FIELD;
-	return bmc_serialparm_get(bmc, param, set_sel, block_sel, (chan & 0x80) != 0, rsp);
+	return bmc_serialparm_get(bmc, p.param, p.set_sel, p.block_sel, p.rev_only, rsp);
 }
 
 /* IPMI 2.0 §25.3 Set Serial/Modem Mux. Request: [3:0] channel; [3:0] mux setting

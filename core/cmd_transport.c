@@ -17,19 +17,14 @@ static bool is_lan_channel(const struct bmc *bmc, const struct bmc_req *req, uin
  * channel; parameter selector; data (exact length per parameter, checked in lanparm.c). */
 static uint8_t set_lan_config(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
 {
-	struct bmc_reader r;
+	struct bmc_param_req p;
 	(void)rsp;
-
-	rd_init(&r, req->data, req->len);
-	uint8_t chan = rd_u8(&r);
-	uint8_t param = rd_u8(&r);
-	size_t n = rd_left(&r);
-	const uint8_t *data = rd_ptr(&r, n);
-	if (!rd_done(&r))
-		return CC_REQ_LEN_INVALID;
-	if ((chan & 0xF0) || !is_lan_channel(bmc, req, chan & 0x0F))
+	uint8_t cc = bmc_param_set_req(req, &p);
+	if (cc)
+		return cc;
+	if (!is_lan_channel(bmc, req, p.channel))
 		return CC_INVALID_FIELD;
-	return bmc_lanparm_set(bmc, CHANNEL_LAN, param, data, n);
+	return bmc_lanparm_set(bmc, CHANNEL_LAN, p.param, p.data, p.len);
 }
 
 /* IPMI 2.0 §23.2 Get LAN Configuration Parameters. Request: [7] revision only,
@@ -37,18 +32,13 @@ static uint8_t set_lan_config(struct bmc *bmc, const struct bmc_req *req, struct
  * Response: parameter revision 11h, then the data unless only the revision was asked. */
 static uint8_t get_lan_config(struct bmc *bmc, const struct bmc_req *req, struct bmc_writer *rsp)
 {
-	struct bmc_reader r;
-
-	rd_init(&r, req->data, req->len);
-	uint8_t chan = rd_u8(&r);
-	uint8_t param = rd_u8(&r);
-	uint8_t set_sel = rd_u8(&r);
-	uint8_t block_sel = rd_u8(&r);
-	if (!rd_done(&r))
-		return CC_REQ_LEN_INVALID;
-	if ((chan & 0x70) || !is_lan_channel(bmc, req, chan & 0x0F))
+	struct bmc_param_req p;
+	uint8_t cc = bmc_param_get_req(req, &p);
+	if (cc)
+		return cc;
+	if (!is_lan_channel(bmc, req, p.channel))
 		return CC_INVALID_FIELD;
-	return bmc_lanparm_get(bmc, param, set_sel, block_sel, (chan & 0x80) != 0, rsp);
+	return bmc_lanparm_get(bmc, p.param, p.set_sel, p.block_sel, p.rev_only, rsp);
 }
 
 /* Set: channel, parameter and 1..18 data bytes (the community string is the longest). */

@@ -52,3 +52,30 @@ uint8_t bmc_req_channel(const struct bmc_req *req, uint8_t channel)
 {
 	return channel == CHANNEL_CURRENT ? req->channel : channel;
 }
+
+uint8_t bmc_param_set_req(const struct bmc_req *req, struct bmc_param_req *out)
+{
+	struct bmc_reader r;
+	rd_init(&r, req->data, req->len);
+	uint8_t chan = rd_u8(&r);
+	*out = (struct bmc_param_req){.channel = (uint8_t)(chan & 0x0F), .param = rd_u8(&r)};
+	out->len = rd_left(&r);
+	out->data = rd_ptr(&r, out->len);
+	if (!rd_done(&r))
+		return CC_REQ_LEN_INVALID;
+	return chan & 0xF0 ? CC_INVALID_FIELD : CC_OK;
+}
+
+uint8_t bmc_param_get_req(const struct bmc_req *req, struct bmc_param_req *out)
+{
+	struct bmc_reader r;
+	rd_init(&r, req->data, req->len);
+	uint8_t chan = rd_u8(&r);
+	*out = (struct bmc_param_req){.channel = (uint8_t)(chan & 0x0F), .rev_only = (chan & 0x80) != 0};
+	out->param = rd_u8(&r);
+	out->set_sel = rd_u8(&r);
+	out->block_sel = rd_u8(&r);
+	if (!rd_done(&r))
+		return CC_REQ_LEN_INVALID;
+	return chan & 0x70 ? CC_INVALID_FIELD : CC_OK;
+}

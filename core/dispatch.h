@@ -61,6 +61,21 @@ const struct bmc_cmd *bmc_dispatch_find(uint8_t netfn, uint8_t cmd);
  * last. */
 const struct bmc_cmd *bmc_dispatch_entry(size_t i);
 
+/* The request of Set/Get LAN (§23.1-23.2), Serial/Modem (§25.1-25.2) and SOL
+ * (§26.2-26.3) Configuration Parameters, which share one layout. */
+struct bmc_param_req {
+	uint8_t channel;   /* [3:0] of byte 1, CHANNEL_CURRENT not yet resolved */
+	bool rev_only;     /* Get: [7] of byte 1, only the parameter revision */
+	uint8_t param, set_sel, block_sel;
+	const uint8_t *data; /* Set: the parameter data */
+	size_t len;
+};
+/* Set: channel ([7:4] reserved), parameter, data. Get: channel ([7] revision only,
+ * [6:4] reserved), parameter, set selector, block selector. Return CC_OK, C7h for a
+ * bad length, CCh for reserved bits set. */
+uint8_t bmc_param_set_req(const struct bmc_req *req, struct bmc_param_req *out);
+uint8_t bmc_param_get_req(const struct bmc_req *req, struct bmc_param_req *out);
+
 /* Resolves CHANNEL_CURRENT (0x0E) to the channel the request came in on. */
 uint8_t bmc_req_channel(const struct bmc_req *req, uint8_t channel);
 
