@@ -7,41 +7,9 @@
  * commands, line editing) steer the fuzzer into that framer, the hex decoder, the
  * [SYS PWD] login and through the dispatch. */
 #include <stdint.h>
-#include <stdlib.h>
-
-#include "fake_platform.h"
+#include "serial_harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1)
-		return 0;
-	uint8_t sel = data[0];
-	data++;
-	size--;
-
-	struct bmc_config cfg;
-	bmc_config_defaults(&cfg);
-	cfg.serial_enabled = true;
-	cfg.serial_mode = (uint8_t)(sel & 1 ? BMC_SERIAL_TERMINAL : BMC_SERIAL_AUTO);
-	cfg.serial_priv = (uint8_t)((sel >> 2) & 7);
-	if (cfg.serial_priv > 4)
-		cfg.serial_priv = 4;
-	struct fake_platform *fp = calloc(1, sizeof *fp);
-	if (!fp)
-		abort();
-	fp->quiet = true;
-	struct bmc *bmc = fake_bmc_new(fp, &cfg, true);
-	fp->quiet = true;
-	size_t chunk = (size_t)(sel >> 5) + 1;
-	while (size > 0) {
-		size_t k = size < chunk ? size : chunk;
-		bmc_serial_input(bmc, data, k);
-		data += k;
-		size -= k;
-		fp->now_ms += 1000;
-		bmc_tick(bmc);
-	}
-	free(bmc);
-	free(fp);
-	return 0;
+	return serial_fuzz_one(data, size, BMC_SERIAL_TERMINAL);
 }
