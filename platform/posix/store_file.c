@@ -6,7 +6,8 @@
  * compaction read, so neither has to scan the file again.
  *
  * Crash safety rests on three rules:
- *  - a put is one pwrite() at the tracked end followed by fdatasync(): after a crash
+ *  - a put is one pwrite() at the tracked end followed by fdatasync() (or, deferring,
+ *    by one fdatasync for a group of puts: see "group commit" below): after a crash
  *    the file ends with whole records, possibly followed by a torn one, which the loader
  *    cuts off;
  *  - the loader accepts only a prefix of CRC-valid records whose sequence numbers go up
@@ -22,11 +23,27 @@
  * A sealed record that does not open (wrong key, altered bytes with a fixed-up CRC)
  * fails the open; nothing is dropped. A store with only clear secrets (written by a
  * version before sealing) is rewritten sealed at open; one that mixes clear and sealed
- * secrets has been tampered with and is refused. */
+ * secrets has been tampered with and is refused.
+ *
+ * Group commit: one fdatasync costs milliseconds on a real disk, so a BMC that synced
+ * every SEL entry alone managed a few hundred adds per second. While deferring (the LAN
+ * loop turns it on for one recvmmsg batch, a fleet for its start-up), a put writes and
+ * indexes its record and only marks the store dirty; store_file_commit_all makes every
+ * dirty store durable at once before any reply of the batch is sent. If that fails, the
+ * records' fate is unknown (Linux marks the pages clean after a failed writeback, so a
+ * second fdatasync would "succeed" without writing them): the replies are dropped, the
+ * file is cut back to its last durable end if that works, and the store breaks: it
+ * refuses every later put until reopened, logged once as an error naming the file. We
+ * do not roll the index back: the core has already applied the records to its memory
+ * (a SEL entry is in its table), and only a restart, reading the file, makes memory and
+ * disk agree again. Refusing puts is what keeps "nothing acknowledged is lost": no later
+ * command can be acknowledged on top of state that may vanish. */
+#define _GNU_SOURCE /* syncfs(2) */
 #include "store_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -37,6 +54,7 @@
 
 #include "bmc/crypto.h"
 #include "bmc/store.h"
+#include "log.h"
 #include "secrets.h"
 
 #define LOG_NAME "store.log"
@@ -49,6 +67,9 @@
 #define INDEX_MIN 64u
 /* On-disk type flag of a sealed record. Types are small (include/bmc/store.h). */
 #define STORE_SEALED 0x8000u
+/* File systems one store_file_commit_all(true) syncs with syncfs; stores on more than
+ * this many (never, in one bmcd) are synced one by one instead. */
+#define COMMIT_FS_MAX 8
 
 struct slot {
 	uint32_t id;    /* type << 16 | key */
@@ -65,14 +86,31 @@ struct store_file {
 				 * approach 2^32 before the file would be compacted */
 	uint64_t live_bytes;    /* encoded size of the live records: a compacted file's size */
 	uint64_t compact_retry; /* after a failed compaction, wait until end reaches this */
+	uint64_t synced_end;    /* bytes known durable; end - synced_end await a commit */
 	bool dir_dirty;         /* a rename is not yet known durable: fsync DIR first */
-	bool broken;            /* a failed put could not be undone: refuse further puts */
+	bool broken;            /* a failed put could not be undone, or a commit failed:
+				 * refuse further puts */
+	bool dirty;             /* on the list of dirty stores (group.dirty) */
+	struct store_file *next_dirty;
+	dev_t dev;              /* the file system, for syncfs */
+	char *dir;              /* for messages */
 	struct slot *slots;
 	size_t cap;             /* a power of two (or 0) */
 	size_t count;           /* live entries, at most cap * 3 / 4 */
 	const struct secrets *sec; /* NULL: secrets are stored as given (tests, tools) */
 	size_t n_clear, n_sealed; /* secret records of each kind seen by load() */
 };
+
+/* The process-wide state of group commit (store_file.h). The lock matters only while
+ * a fleet starts, when threads put to their own stores and join the dirty list. */
+static struct {
+	pthread_mutex_t lock;
+	bool defer;
+	bool close_failed; /* a dirty store's close could not make it durable */
+	struct store_file *dirty;
+} group = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static int (*sync_data)(int fd) = fdatasync;
 
 /* The record types whose values are secrets (passwords, Kg: DESIGN.md §5). */
 static bool secret_type(uint32_t type)
@@ -387,6 +425,9 @@ static int load(struct store_file *s, const uint8_t *buf, size_t size, const cha
 		off += (size_t)n;
 	}
 	s->end = off;
+	/* A record a killed process wrote but never synced may be read back from the page
+	 * cache: it was never acknowledged, and the next sync covers it as well. */
+	s->synced_end = off;
 	s->next_seq = first ? 1 : prev + 1;
 out:
 	bmc_wipe(plain, sizeof plain);
@@ -493,6 +534,7 @@ static int compact(struct store_file *s)
 	for (size_t i = 0; i < s->count; i++)
 		order[i]->seq = (uint32_t)(i + 1);
 	s->end = size;
+	s->synced_end = size; /* the new file was fsynced before the rename */
 	s->next_seq = (uint32_t)s->count + 1;
 	/* Until the directory is synced the rename may be lost in a crash, and with it
 	 * every record appended to the new file: the next put retries and fails if the
@@ -536,6 +578,12 @@ static int open_files(struct store_file *s, const char *dir, char *err, size_t e
 		seterr(err, errlen, "%s/" LOG_NAME ": %s", dir, strerror(errno));
 		return -1;
 	}
+	struct stat st;
+	if (fstat(s->fd, &st) != 0) {
+		seterr(err, errlen, "%s/" LOG_NAME ": %s", dir, strerror(errno));
+		return -1;
+	}
+	s->dev = st.st_dev;
 	return 0;
 }
 
@@ -599,6 +647,11 @@ int store_file_open_sealed(struct store_file **out, const char *dir, const struc
 	}
 	s->dirfd = s->fd = -1;
 	s->sec = sec;
+	s->dir = strdup(dir);
+	if (!s->dir) {
+		seterr(err, errlen, "%s", "store: out of memory");
+		goto out;
+	}
 	if (open_files(s, dir, err, errlen) != 0)
 		goto out;
 	if (read_all(s->fd, &buf, &size) != 0) {
@@ -643,20 +696,159 @@ out:
 	return rc;
 }
 
-/* Durable before return, as DESIGN.md §6 requires before a command is answered.
- *
- * Group commit, for when the SEL wants more than one fdatasync per record: split this
- * into store_file_append (pwrite at end, update the index, return a ticket = the end
- * offset) and store_file_sync (one fdatasync covering every append so far). The event
- * loop would append for every request of one epoll round, sync once, and only then
- * send the replies; a failed sync must then truncate back to the last synced end and
- * fail every reply of the round, and the index needs to roll back with it (keep the
- * round's previous values until the sync). */
+/* ---- group commit --------------------------------------------------------------- */
+
+/* Logs once per store: a store that broke stays broken until it is reopened. */
+static void mark_broken(struct store_file *s, const char *what, int e)
+{
+	if (!s->broken)
+		log_error("%s/" LOG_NAME ": %s: %s; it refuses every change until bmcd restarts", s->dir, what,
+			  strerror(e));
+	s->broken = true;
+}
+
+static void mark_dirty(struct store_file *s)
+{
+	pthread_mutex_lock(&group.lock);
+	if (!s->dirty) {
+		s->dirty = true;
+		s->next_dirty = group.dirty;
+		group.dirty = s;
+	}
+	pthread_mutex_unlock(&group.lock);
+}
+
+static void unlist(struct store_file *s)
+{
+	pthread_mutex_lock(&group.lock);
+	for (struct store_file **p = &group.dirty; *p; p = &(*p)->next_dirty) {
+		if (*p == s) {
+			*p = s->next_dirty;
+			break;
+		}
+	}
+	s->dirty = false;
+	s->next_dirty = NULL;
+	pthread_mutex_unlock(&group.lock);
+}
+
+/* The records past synced_end may or may not be on disk. Cutting them off makes the
+ * file say what the clients were told (nothing: their replies are dropped); if even the
+ * cut fails, a restart may show some of them, which is no worse than a request whose
+ * reply was lost. */
+static void commit_failed(struct store_file *s, int e)
+{
+	mark_broken(s, "making its latest records durable failed (they are dropped, unacknowledged)", e);
+	if (ftruncate(s->fd, (off_t)s->synced_end) == 0 && sync_data(s->fd) == 0)
+		s->end = s->synced_end;
+}
+
+/* A compaction's rename must be durable too: records appended to the new file would
+ * vanish with it. */
+static int commit_one(struct store_file *s)
+{
+	if (s->dir_dirty && sync_dir(s) != 0) {
+		commit_failed(s, errno);
+		return -1;
+	}
+	if (s->synced_end != s->end && sync_data(s->fd) != 0) {
+		commit_failed(s, errno);
+		return -1;
+	}
+	s->synced_end = s->end;
+	return 0;
+}
+
+/* One syncfs per file system for the stores on list; each store gets its file
+ * system's result. Returns 0 or -1. */
+static int commit_by_fs(struct store_file *list)
+{
+	dev_t dev[COMMIT_FS_MAX];
+	int res[COMMIT_FS_MAX], err[COMMIT_FS_MAX];
+	unsigned nfs = 0;
+	int rc = 0;
+
+	for (struct store_file *s = list; s; s = s->next_dirty) {
+		unsigned k = 0;
+		while (k < nfs && dev[k] != s->dev)
+			k++;
+		if (k == nfs && nfs == COMMIT_FS_MAX) {
+			rc |= commit_one(s);
+			continue;
+		}
+		if (k == nfs) {
+			/* syncfs reports writeback errors since Linux 5.8 (Debian 12: 6.1). */
+			dev[k] = s->dev;
+			res[k] = syncfs(s->dirfd);
+			err[k] = errno;
+			nfs++;
+		}
+		if (res[k] != 0) {
+			commit_failed(s, err[k]);
+			rc = -1;
+			continue;
+		}
+		s->dir_dirty = false;
+		s->synced_end = s->end;
+	}
+	return rc;
+}
+
+void store_file_defer(bool on)
+{
+	pthread_mutex_lock(&group.lock);
+	group.defer = on;
+	pthread_mutex_unlock(&group.lock);
+}
+
+bool store_file_deferring(void)
+{
+	pthread_mutex_lock(&group.lock);
+	bool on = group.defer;
+	pthread_mutex_unlock(&group.lock);
+	return on;
+}
+
+int store_file_commit_all(bool whole_fs)
+{
+	pthread_mutex_lock(&group.lock);
+	struct store_file *list = group.dirty;
+	int rc = group.close_failed ? -1 : 0;
+	group.dirty = NULL;
+	group.close_failed = false;
+	pthread_mutex_unlock(&group.lock);
+
+	if (whole_fs)
+		rc |= commit_by_fs(list);
+	for (struct store_file *s = list, *next; s; s = next) {
+		next = s->next_dirty;
+		s->next_dirty = NULL;
+		s->dirty = false;
+		if (!whole_fs)
+			rc |= commit_one(s);
+	}
+	return rc ? -1 : 0;
+}
+
+bool store_file_dirty(const struct store_file *s)
+{
+	return s->dirty || s->synced_end != s->end;
+}
+
+void store_file_set_sync_fn(int (*fn)(int fd))
+{
+	sync_data = fn ? fn : fdatasync;
+}
+
+/* ---- puts ----------------------------------------------------------------------- */
+
+/* Durable before return (DESIGN.md §6), or, deferring, once the group is committed. */
 int store_file_put(struct store_file *s, uint16_t type, uint16_t key, const void *value, size_t len)
 {
 	uint8_t rec[REC_MAX];
 	uint8_t *copy = NULL;
 	uint32_t id = (uint32_t)type << 16 | key;
+	bool defer = store_file_deferring();
 	int rc = -1;
 
 	if (!s || s->broken || len > BMC_STORE_MAX_VALUE || (len && !value))
@@ -677,11 +869,15 @@ int store_file_put(struct store_file *s, uint16_t type, uint16_t key, const void
 	if (n == 0)
 		goto out;
 	ssize_t w = pwrite(s->fd, rec, n, (off_t)s->end);
-	if (w != (ssize_t)n || fdatasync(s->fd) != 0) {
+	if (w != (ssize_t)n || (!defer && sync_data(s->fd) != 0)) {
 		/* Undo a short write, or a record whose durability is unknown, so the next
-		 * put starts on a clean end. If even that fails, stop accepting puts. */
-		if (ftruncate(s->fd, (off_t)s->end) != 0 || fdatasync(s->fd) != 0)
-			s->broken = true;
+		 * put starts on a clean end. If even that fails, stop accepting puts. The
+		 * sync also covers this round's deferred records before the cut end. */
+		int e = errno;
+		if (ftruncate(s->fd, (off_t)s->end) != 0 || sync_data(s->fd) != 0)
+			mark_broken(s, "a failed write could not be undone", w < 0 ? e : errno);
+		else
+			s->synced_end = s->end;
 		goto out;
 	}
 	if (len) {
@@ -692,6 +888,10 @@ int store_file_put(struct store_file *s, uint16_t type, uint16_t key, const void
 	}
 	s->end += n;
 	s->next_seq++;
+	if (defer)
+		mark_dirty(s);
+	else
+		s->synced_end = s->end;
 	maybe_compact(s);
 	rc = 0;
 out:
@@ -699,6 +899,16 @@ out:
 		bmc_wipe(rec, sizeof rec);
 	free(copy);
 	return rc;
+}
+
+int store_file_get(const struct store_file *s, uint16_t type, uint16_t key, const uint8_t **value, size_t *len)
+{
+	const struct slot *e = idx_get(s, (uint32_t)type << 16 | key);
+	if (!e)
+		return -1;
+	*value = e->value;
+	*len = e->len;
+	return 0;
 }
 
 int store_file_has_sealed(const char *dir, bool *out)
@@ -738,8 +948,13 @@ void store_file_close(struct store_file *s)
 {
 	if (!s)
 		return;
-	if (s->dir_dirty)
-		(void)sync_dir(s);
+	if (s->dirty)
+		unlist(s);
+	if (!s->broken && (s->dir_dirty || s->synced_end != s->end) && commit_one(s) != 0) {
+		pthread_mutex_lock(&group.lock);
+		group.close_failed = true;
+		pthread_mutex_unlock(&group.lock);
+	}
 	for (size_t i = 0; i < s->cap; i++)
 		free_value(&s->slots[i]);
 	free(s->slots);
@@ -747,5 +962,6 @@ void store_file_close(struct store_file *s)
 		close(s->fd);
 	if (s->dirfd >= 0)
 		close(s->dirfd);
+	free(s->dir);
 	free(s);
 }

@@ -4,7 +4,12 @@
  * parent SIGKILLs it at a random moment, reopens the store and checks that every
  * acknowledged write is there and intact, that at most the one write in flight at the
  * kill shows up beyond that, and that nothing corrupt is replayed. Compactions happen
- * every hundred or so puts, so some kills land inside one. */
+ * every hundred or so puts, so some kills land inside one.
+ *
+ * The same runs with group commit: the child defers, puts a batch of up to GROUP
+ * records, commits once, and only then acknowledges the batch, as the LAN loop answers
+ * a recvmmsg batch only after its commit. A kill may then leave any prefix of the batch
+ * in flight. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +34,7 @@
 #define TYPE 6
 #define VMAX 1100u
 #define NONE UINT32_MAX
+#define GROUP 8u
 
 static uint32_t lcg(uint32_t *x)
 {
@@ -56,19 +62,27 @@ static size_t op_value(uint32_t i, uint8_t *v)
 	return len;
 }
 
-static void child_loop(const char *dir, uint32_t start, int wfd)
+/* group 1: a synchronous put per op; else batches of 1..group ops, one commit each. */
+static void child_loop(const char *dir, uint32_t start, int wfd, uint32_t group)
 {
 	struct store_file *s;
 	char err[256];
 	uint8_t v[VMAX];
 	if (store_file_open(&s, dir, NULL, NULL, err, sizeof err) != 0)
 		_exit(3);
-	for (uint32_t i = start;; i++) {
-		size_t len = op_value(i, v);
-		if (store_file_put(s, TYPE, (uint16_t)(i % KEYS), v, len) != 0)
-			_exit(4);
-		if (write(wfd, &i, sizeof i) != (ssize_t)sizeof i)
-			_exit(5);
+	store_file_defer(group > 1);
+	for (uint32_t i = start;;) {
+		uint32_t n = 1 + i % group;
+		for (uint32_t k = 0; k < n; k++) {
+			size_t len = op_value(i + k, v);
+			if (store_file_put(s, TYPE, (uint16_t)((i + k) % KEYS), v, len) != 0)
+				_exit(4);
+		}
+		if (store_file_commit_all(false) != 0)
+			_exit(6);
+		for (uint32_t k = 0; k < n; k++, i++)
+			if (write(wfd, &i, sizeof i) != (ssize_t)sizeof i)
+				_exit(5);
 	}
 }
 
@@ -108,21 +122,24 @@ static uint32_t read_acks(int rfd, uint32_t start, uint32_t last_ack[KEYS])
 	return next; /* the op that may have been in flight */
 }
 
-/* The state of key must be the result of its last acknowledged op, or of the op in
- * flight when the child died (written but not yet acknowledged). */
-static void check_key(uint32_t key, uint32_t seen, uint32_t acked, uint32_t inflight)
+/* The state of key must be the result of its last acknowledged op, or of an op in
+ * flight when the child died (written but not yet acknowledged: inflight ..
+ * inflight + group - 1; GROUP < KEYS, so at most one of them writes key). */
+static void check_key(uint32_t key, uint32_t seen, uint32_t acked, uint32_t inflight, uint32_t group)
 {
 	bool ok_acked = (acked == NONE || op_is_delete(acked)) ? seen == NONE : seen == acked;
-	bool ok_inflight = inflight % KEYS == key && (op_is_delete(inflight) ? seen == NONE : seen == inflight);
+	bool ok_inflight = false;
+	for (uint32_t j = inflight; j < inflight + group; j++)
+		if (j % KEYS == key && (op_is_delete(j) ? seen == NONE : seen == j))
+			ok_inflight = true;
 	if (!ok_acked && !ok_inflight)
-		print_message("key %u: replayed op %d, last acknowledged %d, in flight %u\n", key, (int)seen, (int)acked,
-			      inflight);
+		print_message("key %u: replayed op %d, last acknowledged %d, in flight from %u\n", key, (int)seen,
+			      (int)acked, inflight);
 	assert_true(ok_acked || ok_inflight);
 }
 
-static void kill_at_random_points(void **state)
+static void kill_at_random_points_group(uint32_t group)
 {
-	(void)state;
 	char dir[256], path[300], err[256];
 	const char *t = getenv("TMPDIR");
 	const char *env_seed = getenv("BMC_TEST_SEED");
@@ -141,7 +158,7 @@ static void kill_at_random_points(void **state)
 		assert_true(pid >= 0);
 		if (pid == 0) {
 			close(p[0]);
-			child_loop(dir, start, p[1]);
+			child_loop(dir, start, p[1], group);
 		}
 		close(p[1]);
 		struct timespec ts = {0, (long)(1 + lcg(&x) % 30u) * 1000000L};
@@ -168,11 +185,11 @@ static void kill_at_random_points(void **state)
 		store_file_close(s);
 		assert_int_equal(sn.bad, 0);
 		for (uint32_t k = 0; k < KEYS; k++)
-			check_key(k, sn.op[k], last_ack[k], inflight);
+			check_key(k, sn.op[k], last_ack[k], inflight, group);
 		/* The next child redoes the op in flight: identical, so either outcome holds. */
 		start = inflight;
 	}
-	print_message("%u acknowledged puts over %d kills\n", total_acks, ROUNDS);
+	print_message("%u acknowledged puts over %d kills (groups of up to %u)\n", total_acks, ROUNDS, group);
 	assert_true(total_acks > 0);
 
 	snprintf(path, sizeof path, "%s/store.log", dir);
@@ -182,10 +199,23 @@ static void kill_at_random_points(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+static void kill_at_random_points(void **state)
+{
+	(void)state;
+	kill_at_random_points_group(1);
+}
+
+static void kill_at_random_points_group_commit(void **state)
+{
+	(void)state;
+	kill_at_random_points_group(GROUP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kill_at_random_points),
+		cmocka_unit_test(kill_at_random_points_group_commit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
