@@ -20,6 +20,7 @@
 #include "bmc/bmc.h"
 #include "config.h"
 #include "net.h"
+#include "outq.h"
 #include "sim.h"
 #include "store_file.h"
 
@@ -84,8 +85,11 @@ struct fleet {
 	unsigned count;                    /* members */
 	int ep;                            /* -1 until fleet_attach */
 	uint64_t tag_base;
-	uint64_t dropped_oversize, send_errors;
+	uint64_t dropped_oversize;
 	uint8_t bufs[NET_BATCH][NET_DGRAM_MAX]; /* shared: one member is read at a time */
+	/* Replies to a member's recvmmsg batch, sent after one group commit (outq.h; q.hooks
+	 * set by the loop), as on the LAN sockets. */
+	struct outq q;
 };
 
 /* Allocates the members and binds their sockets (before privileges are dropped).
@@ -96,7 +100,8 @@ int fleet_bind(struct fleet *f, struct daemon *d, const struct fleet_entry *e, u
 int fleet_any_sealed(const struct fleet *f, bool *sealed);
 /* Creates STATE_DIR/members and brings every member's core up, FLEET_START_THREADS at a
  * time in threads that have ended on return: call it before the system call filter is
- * installed. Returns 0 or -1 (logged). */
+ * installed. The members' store puts are deferred and made durable together (one
+ * syncfs) before it returns. Returns 0 or -1 (logged). */
 int fleet_start(struct fleet *f);
 /* Adds every member's socket to ep with tags tag_base + slot. */
 int fleet_attach(struct fleet *f, int ep, uint64_t tag_base);

@@ -56,6 +56,24 @@ struct loop {
 	int fatal;
 };
 
+/* Group commit (outq.h, store_file.h): while a batch of datagrams is processed, store
+ * puts are deferred; before any of its replies leaves, one commit makes them durable.
+ * Every other path (serial, bmcctl, timers, IPMB satellites) runs outside a batch and
+ * puts synchronously. */
+static void gc_defer(void *arg, bool on)
+{
+	(void)arg;
+	store_file_defer(on);
+}
+
+static int gc_commit(void *arg)
+{
+	(void)arg;
+	return store_file_commit_all(false);
+}
+
+static const struct outq_hooks group_commit = {.defer = gc_defer, .commit = gc_commit};
+
 static void on_datagram(void *arg, const struct bmc_peer *peer, const uint8_t *buf, size_t len)
 {
 	struct loop *l = arg;
@@ -131,6 +149,9 @@ int daemon_loop(struct daemon *d)
 		log_error("event loop set-up: %s", strerror(errno));
 		goto out;
 	}
+	d->net.q.hooks = &group_commit;
+	if (d->fleet)
+		d->fleet->q.hooks = &group_commit;
 	for (unsigned i = 0; i < d->net.n; i++) {
 		if (add_fd(ep, d->net.fd[i], i)) {
 			log_error("epoll: %s", strerror(errno));

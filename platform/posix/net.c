@@ -126,7 +126,8 @@ unsigned net_drain(struct net *net, unsigned i, unsigned budget, net_input_fn *f
 				log_debug("recvmmsg: %s", strerror(errno));
 			break;
 		}
-		net->batching = true;
+		/* Replies wait for the batch's end, and store puts for one commit there. */
+		outq_begin(&net->q);
 		for (int k = 0; k < got; k++) {
 			struct bmc_peer peer;
 			total++;
@@ -138,48 +139,11 @@ unsigned net_drain(struct net *net, unsigned i, unsigned budget, net_input_fn *f
 				continue;
 			fn(arg, &peer, net->bufs[k], msgs[k].msg_len);
 		}
-		net_flush(net);
-		net->batching = false;
+		outq_end(&net->q);
 		if ((unsigned)got < want)
 			break;
 	}
 	return total;
-}
-
-void net_flush(struct net *net)
-{
-	struct mmsghdr msgs[NET_BATCH];
-	struct iovec iov[NET_BATCH];
-	unsigned done = 0;
-	/* Consecutive replies from the same socket go in one sendmmsg. */
-	while (done < net->nout) {
-		unsigned fd = net->out[done].fd, n = 0;
-		memset(msgs, 0, sizeof msgs);
-		while (done + n < net->nout && net->out[done + n].fd == fd) {
-			iov[n].iov_base = net->out[done + n].buf;
-			iov[n].iov_len = net->out[done + n].len;
-			msgs[n].msg_hdr.msg_iov = &iov[n];
-			msgs[n].msg_hdr.msg_iovlen = 1;
-			msgs[n].msg_hdr.msg_name = &net->out[done + n].to;
-			msgs[n].msg_hdr.msg_namelen = net->out[done + n].tolen;
-			n++;
-		}
-		unsigned sent = 0;
-		while (sent < n) {
-			int r = sendmmsg(net->fd[fd], msgs + sent, n - sent, 0);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				/* the rest of this group is lost, as one sendto would have lost it */
-				net->send_errors += n - sent;
-				log_debug("sendmmsg: %s", strerror(errno));
-				break;
-			}
-			sent += (unsigned)r;
-		}
-		done += n;
-	}
-	net->nout = 0;
 }
 
 int net_send(struct net *net, const struct bmc_peer *peer, const void *buf, size_t len)
@@ -189,18 +153,13 @@ int net_send(struct net *net, const struct bmc_peer *peer, const void *buf, size
 
 	if (peer->endpoint >= net->n || tolen == 0)
 		return -1;
-	if (net->batching && len <= NET_OUT_MAX) {
-		if (net->nout == NET_BATCH)
-			net_flush(net);
-		net->out[net->nout].fd = peer->endpoint;
-		net->out[net->nout].tolen = tolen;
-		net->out[net->nout].to = to;
-		net->out[net->nout].len = len;
-		memcpy(net->out[net->nout].buf, buf, len);
-		net->nout++;
+	if (net->q.batching && outq_add(&net->q, net->fd[peer->endpoint], &to, tolen, buf, len) == 0)
 		return 0;
+	/* Keep the order of replies, and commit what this one may rest on first. */
+	if (outq_flush(&net->q) != 0) {
+		net->q.dropped_uncommitted++;
+		return -1;
 	}
-	net_flush(net); /* keep the order of replies */
 	for (;;) {
 		ssize_t n = sendto(net->fd[peer->endpoint], buf, len, 0, (const struct sockaddr *)&to, tolen);
 		if (n >= 0)
@@ -209,7 +168,7 @@ int net_send(struct net *net, const struct bmc_peer *peer, const void *buf, size
 			break;
 	}
 	/* UDP: a full socket buffer or an unreachable peer loses this reply; the client retries. */
-	net->send_errors++;
+	net->q.send_errors++;
 	log_debug("sendto: %s", strerror(errno));
 	return -1;
 }
