@@ -11,6 +11,11 @@
  *   devid     in-session Get Device ID requests, --window outstanding per session,
  *             over --sessions sessions (default 1)
  *   parallel  devid over --sessions sessions (default 8)
+ *   seladd    in-session Add SEL Entry (an OEM timestamped record, type C0h), --window
+ *             outstanding per session: on a BMC that keeps its SEL on disk, durable
+ *             adds per second. The SEL is cleared before the timed phase and whenever
+ *             it is full (completion code C4h; the clear is timed with the run, the
+ *             C4h answers count as neither operations nor errors)
  *   echo      the floor: the same client code (requests built, encrypted and MACed with
  *             suite keys; replies verified and decrypted) against a bare UDP echo
  *             server this program forks on 127.0.0.1; --pid is then the echo server
@@ -47,7 +52,9 @@
 #define PKT_CAP 512
 #define TIMEOUT_S 1.0 /* a request or set-up step unanswered this long is an error */
 
-enum mode { M_SETUP, M_DEVID, M_ECHO };
+enum mode { M_SETUP, M_DEVID, M_SELADD, M_ECHO };
+
+#define CC_OUT_OF_SPACE 0xC4
 
 /* Set-up steps; ACTIVE is the in-session steady state. */
 enum step { ST_IDLE, ST_OPEN, ST_RAKP1, ST_RAKP3, ST_PRIV, ST_CLOSE, ST_ACTIVE };
@@ -85,6 +92,8 @@ struct client {
 	struct pending out[64]; /* by rqSeq (6 bits) */
 	unsigned inflight;
 	bool login_only; /* set-up stops after Set Session Privilege */
+	bool sel_full;   /* seladd: the BMC said full; clear once the window drains */
+	uint32_t added;  /* seladd: records sent, marked in their OEM bytes */
 };
 
 struct samples {
@@ -102,7 +111,7 @@ struct proc_fig {
 
 static struct opts o;
 static struct samples lat;
-static unsigned long long n_ops, n_err;
+static unsigned long long n_ops, n_err, n_full, n_clears;
 static bool draining; /* after the timed phase: finish set-ups and close, count nothing */
 static uint32_t csid_counter = 0x10000001u;
 
@@ -609,6 +618,86 @@ static void devid_input(struct client *c, const uint8_t *raw, size_t rlen, doubl
 	retire(c, seq);
 }
 
+/* Sends a request and waits (blocking, up to 1 s) for its answer: the completion code,
+ * or -1. For the seladd mode's SEL clears, outside the window's bookkeeping. */
+static int request_wait(struct client *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len,
+			uint8_t *resp, size_t *rlen)
+{
+	uint8_t m[64], pkt[PKT_CAP], buf[PKT_CAP], msg[PKT_CAP], seq;
+	size_t mlen = build_msg(c, netfn, cmd, data, len, m, &seq), n = wrap(c, m, mlen, pkt);
+	double until = now_s() + TIMEOUT_S;
+	xsend(c, pkt, n);
+	while (now_s() < until) {
+		struct pollfd p = {.fd = c->fd, .events = POLLIN};
+		if (poll(&p, 1, 10) <= 0)
+			continue;
+		ssize_t got = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (got <= 0)
+			continue;
+		size_t k = unwrap(c, buf, (size_t)got, msg);
+		if (k < 8 || msg[4] >> 2 != seq || msg[5] != cmd)
+			continue; /* a late answer to an abandoned request */
+		*rlen = k - 7; /* completion code and data, without the checksum */
+		memcpy(resp, msg + 6, *rlen);
+		return msg[6];
+	}
+	return -1;
+}
+
+/* IPMI 2.0 §31.4 Reserve SEL, §31.9 Clear SEL (initiate erase). Returns 0 or -1. */
+static int sel_clear(struct client *c)
+{
+	uint8_t r[PKT_CAP], req[6] = {0, 0, 'C', 'L', 'R', 0xAA};
+	size_t rlen;
+	if (request_wait(c, 0x0A, 0x42, NULL, 0, r, &rlen) != 0 || rlen < 3)
+		return -1;
+	req[0] = r[1];
+	req[1] = r[2];
+	if (request_wait(c, 0x0A, 0x47, req, sizeof req, r, &rlen) != 0)
+		return -1;
+	n_clears++;
+	return 0;
+}
+
+static void seladd_fill(struct client *c, double t)
+{
+	if (c->sel_full) {
+		if (c->inflight)
+			return;
+		c->sel_full = false;
+		if (sel_clear(c))
+			n_err++;
+	}
+	while (c->inflight < o.window) {
+		/* §32.3 OEM timestamped record: id, type C0h, time (the BMC sets it),
+		 * manufacturer ID, 6 OEM bytes (here a counter). */
+		uint8_t rec[16] = {0, 0, 0xC0, 0, 0, 0, 0, 0x57, 0x01, 0x00};
+		put32(rec + 10, ++c->added);
+		send_req(c, 0x0A, 0x44, rec, sizeof rec, t); /* Add SEL Entry, §31.6 */
+	}
+}
+
+static void seladd_input(struct client *c, const uint8_t *raw, size_t rlen, double t)
+{
+	uint8_t msg[PKT_CAP];
+	size_t mlen = unwrap(c, raw, rlen, msg);
+	if (mlen < 8)
+		return;
+	int seq = msg[4] >> 2;
+	if (!c->out[seq].used)
+		return;
+	if (msg[6] == 0 && mlen >= 10) {
+		n_ops++;
+		sample_add((t - c->out[seq].t0) * 1e6);
+	} else if (msg[6] == CC_OUT_OF_SPACE) {
+		n_full++;
+		c->sel_full = true;
+	} else {
+		n_err++;
+	}
+	retire(c, seq);
+}
+
 static void check_timeouts(struct client *c, double t)
 {
 	if (c->step != ST_ACTIVE && c->step != ST_IDLE) {
@@ -731,7 +820,7 @@ static pid_t echo_start(uint16_t *port)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: bench_load [--host ADDR] [--port PORT] [--user NAME] (--password PW | --password-file F)\n"
-		   "                  [--suite 3|17] --mode setup|devid|parallel|echo [--seconds S]\n"
+		   "                  [--suite 3|17] --mode setup|devid|parallel|seladd|echo [--seconds S]\n"
 		   "                  [--window W] [--sessions N] [--pid PID]\n");
 }
 
@@ -810,10 +899,12 @@ static void parse_args(int argc, char **argv)
 				o.mode = M_DEVID;
 			else if (!strcmp(optarg, "parallel"))
 				o.mode = M_DEVID, parallel = true;
+			else if (!strcmp(optarg, "seladd"))
+				o.mode = M_SELADD;
 			else if (!strcmp(optarg, "echo"))
 				o.mode = M_ECHO;
 			else
-				die("--mode must be setup, devid, parallel or echo");
+				die("--mode must be setup, devid, parallel, seladd or echo");
 			break;
 		case 's': {
 			char *end;
@@ -847,6 +938,7 @@ static const char *mode_name(bool parallel)
 	switch (o.mode) {
 	case M_SETUP: return "setup";
 	case M_ECHO: return "echo";
+	case M_SELADD: return "seladd";
 	default: return parallel ? "parallel" : "devid";
 	}
 }
@@ -876,7 +968,7 @@ int main(int argc, char **argv)
 		client_suite(c, o.suite);
 		pfd[i].fd = c->fd;
 		pfd[i].events = POLLIN;
-		if (o.mode == M_DEVID) {
+		if (o.mode == M_DEVID || o.mode == M_SELADD) {
 			if (login(c)) {
 				fprintf(stderr, "bench_load: log-in %u failed (%s:%u, user %s, suite %u)\n", i, o.host,
 					o.port, o.user, o.suite);
@@ -893,11 +985,18 @@ int main(int argc, char **argv)
 			c->step = ST_ACTIVE;
 		}
 	}
+	if (o.mode == M_SELADD && sel_clear(&cl[0])) {
+		fprintf(stderr, "bench_load: Reserve SEL / Clear SEL failed\n");
+		logout(cl, n);
+		return 1;
+	}
 	struct proc_fig p0 = proc_read(o.pid);
 	double t_start = now_s(), t_end = t_start + o.seconds, t = t_start;
 	for (unsigned i = 0; i < n; i++) {
 		if (o.mode == M_SETUP)
 			setup_begin(&cl[i], t);
+		else if (o.mode == M_SELADD)
+			seladd_fill(&cl[i], t);
 		else
 			devid_fill(&cl[i], t);
 	}
@@ -913,13 +1012,17 @@ int main(int argc, char **argv)
 				while ((got = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) {
 					if (o.mode == M_SETUP)
 						setup_input(c, buf, (size_t)got, t);
+					else if (o.mode == M_SELADD)
+						seladd_input(c, buf, (size_t)got, t);
 					else
 						devid_input(c, buf, (size_t)got, t);
 					t = now_s();
 				}
 			}
 			check_timeouts(c, t);
-			if (o.mode != M_SETUP && t < t_end)
+			if (o.mode == M_SELADD && t < t_end)
+				seladd_fill(c, t);
+			else if (o.mode != M_SETUP && t < t_end)
 				devid_fill(c, t);
 		}
 	}
@@ -946,7 +1049,7 @@ int main(int argc, char **argv)
 				busy |= c->step != ST_IDLE;
 			}
 		}
-	} else if (o.mode == M_DEVID) {
+	} else if (o.mode == M_DEVID || o.mode == M_SELADD) {
 		logout(cl, n);
 	}
 	if (echo_pid > 0) {
@@ -970,6 +1073,8 @@ int main(int argc, char **argv)
 		       ops > 0 ? cpu_tick * 1e6 / ops : 0.0, ops > 0 ? user * 1e6 / ops : 0.0,
 		       cpu_tick > 0 ? sys / cpu_tick : 0.0, cpu_sched / elapsed, p1.rss_kb, p1.hwm_kb);
 	}
+	if (o.mode == M_SELADD)
+		printf(" sel_full=%llu sel_clears=%llu", n_full, n_clears);
 	printf("\n");
 	free(lat.v);
 	return n_ops > 0 ? 0 : 1;
