@@ -22,11 +22,12 @@ struct net {
 	struct net_addr addr[NET_MAX_SOCKETS];
 	unsigned n;
 	uint64_t dropped_oversize, send_errors;
-	uint8_t bufs[NET_BATCH][NET_DGRAM_MAX];
 	/* Replies made while a batch from recvmmsg is processed, sent with one sendmmsg
 	 * at its end (issue 7: batching where it helps: with several requests in flight). */
 	bool batching;
 	unsigned nout;
+	/* bufs and out last: net_open does not clear them (see there). */
+	uint8_t bufs[NET_BATCH][NET_DGRAM_MAX];
 	struct {
 		unsigned fd;
 		socklen_t tolen;
