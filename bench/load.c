@@ -1017,6 +1017,11 @@ int main(int argc, char **argv)
 					else
 						devid_input(c, buf, (size_t)got, t);
 					t = now_s();
+					/* Nothing more is due (a set-up step waits for one reply): do
+					 * not spend a system call on finding the socket empty; poll
+					 * reports a late or duplicate datagram next round. */
+					if (o.mode == M_SETUP || !c->inflight)
+						break;
 				}
 			}
 			check_timeouts(c, t);

@@ -192,6 +192,11 @@ void bmc_session_close(struct bmc *bmc, struct bmc_session *s, const char *why)
 	}
 	bmc_ipmb_session_gone(bmc, s->bmc_sid);
 	bmc_sol_session_gone(bmc, s->bmc_sid);
+	if (s->hash_len) { /* keyed contexts the crypto layer may keep for this session */
+		bmc_crypto_forget(s->sik, s->hash_len);
+		bmc_crypto_forget(s->k1, s->hash_len);
+		bmc_crypto_forget(s->k2, 16);
+	}
 	bmc_wipe(s, sizeof *s);
 	s->state = SESS_FREE;
 }

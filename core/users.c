@@ -213,6 +213,8 @@ int bmc_users_commit(struct bmc *bmc, uint8_t uid, const struct bmc_user *nu)
 	/* Durable before visible: a reply never reports a change a restart would undo. */
 	if (store_user(bmc, uid, nu) != 0)
 		return -1;
+	if (!bmc_ct_equal(bmc->users[uid].password, nu->password, sizeof nu->password))
+		bmc_crypto_forget(bmc->users[uid].password, sizeof nu->password); /* the old key's copies */
 	bmc->users[uid] = *nu;
 	/* An administrator who changes an enabled user (enables it, sets its password,
 	 * ...) has dealt with it: a bad-password lock-out ends (lockout.h; table 23-4

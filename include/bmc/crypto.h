@@ -44,6 +44,14 @@ int bmc_aes256_gcm_seal(const uint8_t key[BMC_GCM_KEY], const uint8_t nonce[BMC_
 			size_t aadlen, const void *in, size_t len, void *out, uint8_t tag[BMC_GCM_TAG]);
 int bmc_aes256_gcm_open(const uint8_t key[BMC_GCM_KEY], const uint8_t nonce[BMC_GCM_NONCE], const void *aad,
 			size_t aadlen, const void *in, size_t len, const uint8_t tag[BMC_GCM_TAG], void *out);
+/* Implementations may keep contexts keyed with recently used keys (crypto/openssl.c
+ * does); this wipes any copy of key they hold. The core calls it when a session's keys
+ * or a password stop being used. */
+void bmc_crypto_forget(const void *key, size_t len);
+struct bmc_crypto_stats {
+	uint64_t hits, misses, uncached; /* keyed-context lookups */
+};
+void bmc_crypto_stats(struct bmc_crypto_stats *out);
 /* Constant-time comparison for secrets: true when equal. */
 bool bmc_ct_equal(const void *a, const void *b, size_t n);
 /* Overwrites a secret in a way the compiler cannot elide. */

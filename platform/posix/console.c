@@ -344,7 +344,7 @@ static int open_pty(struct console *c, char *err, size_t errlen)
 
 void console_init(struct console *c, const char *spec, struct sim *sim)
 {
-	memset(c, 0, sizeof *c);
+	memset(c, 0, offsetof(struct console, hist));
 	snprintf(c->spec, sizeof c->spec, "%s", spec && *spec ? spec : CONSOLE_SIM);
 	c->sim = strcmp(c->spec, CONSOLE_SIM) == 0;
 	c->fd = c->host_fd = c->ep = -1;

@@ -51,16 +51,13 @@ struct console {
 	uint64_t opened_ms;
 	uint64_t retry_ms;           /* device: when to try opening it again */
 	uint64_t break_until_ms;     /* device: a break is on until then (0: none) */
-	/* host output kept for "console history" */
-	uint8_t hist[CONSOLE_HISTORY];
+	/* host output kept for "console history": hist (below) */
 	size_t hist_head, hist_len;
-	/* user input not yet taken by the device */
-	uint8_t out[CONSOLE_OUT_MAX];
+	/* user input not yet taken by the device: out */
 	size_t out_head, out_len;
 	console_sink_fn *sink;
 	void *sink_ctx;
-	/* read from the device, in the history, not yet taken by the sink */
-	uint8_t held[4096];
+	/* read from the device, in the history, not yet taken by the sink: held */
 	size_t held_off, held_len;
 	/* the simulated host */
 	struct sim_host host;
@@ -68,6 +65,12 @@ struct console {
 	size_t host_in_off, host_in_len;
 	bool host_blocked;            /* its output waits for the slave to drain */
 	uint64_t rx_bytes, tx_bytes;
+	/* The buffers come last and console_init does not clear them (their lengths say
+	 * what is valid): pages never written stay unmapped, which is most of an idle
+	 * BMC's history. */
+	uint8_t hist[CONSOLE_HISTORY];
+	uint8_t out[CONSOLE_OUT_MAX];
+	uint8_t held[4096];
 };
 
 /* Sets the console up from spec ("sim" or a path); nothing is opened yet. With "sim",

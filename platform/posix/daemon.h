@@ -25,6 +25,7 @@ struct daemon {
 	struct store_file *store;
 	struct secrets secrets; /* seals passwords and Kg in the stores (secrets.h) */
 	struct bmc *bmc; /* bmc_size() bytes, allocated once */
+	bool bmc_fresh;  /* bmc is still the zero memory calloc gave: bmc_init_zeroed may skip clearing */
 	struct sim sim;
 	struct bmc_backend backend;
 	struct bmc_platform platform;

@@ -9,7 +9,7 @@
 
 void ipmb_bus_init(struct ipmb_bus *bus)
 {
-	memset(bus, 0, sizeof *bus);
+	memset(bus, 0, offsetof(struct ipmb_bus, q));
 }
 
 static struct bmc *node_at(const struct ipmb_bus *bus, uint8_t addr)

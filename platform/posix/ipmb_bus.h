@@ -21,12 +21,14 @@ struct ipmb_bus {
 		struct bmc *bmc;
 	} node[IPMB_BUS_MAX_NODES];
 	unsigned nnodes;
+	unsigned head, count;
+	unsigned long delivered, nacked, overruns;
+	/* Last, and not cleared by ipmb_bus_init (head and count say what is queued): a
+	 * bus that carries nothing keeps its queue's pages unmapped. */
 	struct {
 		uint8_t len;
 		uint8_t data[IPMB_BUS_MAX_FRAME];
 	} q[IPMB_BUS_QUEUE];
-	unsigned head, count;
-	unsigned long delivered, nacked, overruns;
 };
 
 void ipmb_bus_init(struct ipmb_bus *bus);

@@ -50,7 +50,10 @@ int daemon_core_start(struct daemon *d)
 {
 	char err[1400];
 
-	if (bmc_init(d->bmc, &d->platform, &d->backend, &d->cfg.bmc)) {
+	int rc = d->bmc_fresh ? bmc_init_zeroed(d->bmc, &d->platform, &d->backend, &d->cfg.bmc)
+			      : bmc_init(d->bmc, &d->platform, &d->backend, &d->cfg.bmc);
+	d->bmc_fresh = false; /* a reset's re-initialisation must clear */
+	if (rc) {
 		log_error("core initialisation failed");
 		return -1;
 	}

@@ -3,6 +3,7 @@
 #include "net.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,7 +74,10 @@ static int open_one(const struct net_addr *a, char *err, size_t errlen)
 
 int net_open(struct net *net, const struct net_addr *addrs, unsigned n, char *err, size_t errlen)
 {
-	memset(net, 0, sizeof *net);
+	/* The buffers (the reply queue's messages and bufs, last in struct net) are
+	 * written before they are read: left alone, the pages no batch has used stay
+	 * unmapped. */
+	memset(net, 0, offsetof(struct net, q) + offsetof(struct outq, msg));
 	if (n > NET_MAX_SOCKETS) {
 		snprintf(err, errlen, "too many listen addresses");
 		return -1;

@@ -22,10 +22,11 @@ struct net {
 	struct net_addr addr[NET_MAX_SOCKETS];
 	unsigned n;
 	uint64_t dropped_oversize;
-	uint8_t bufs[NET_BATCH][NET_DGRAM_MAX];
 	/* Replies made while a batch from recvmmsg is processed, sent at its end after one
-	 * group commit of the batch's store records (outq.h; q.hooks set by the loop). */
+	 * group commit of the batch's store records (outq.h; q.hooks set by the loop).
+	 * q's messages (last in struct outq) and bufs last: net_open does not clear them. */
 	struct outq q;
+	uint8_t bufs[NET_BATCH][NET_DGRAM_MAX];
 };
 
 typedef void net_input_fn(void *arg, const struct bmc_peer *peer, const uint8_t *buf, size_t len);

@@ -35,6 +35,7 @@ void secrets_from_key(struct secrets *s, const uint8_t key[SECRETS_FILE_KEY], co
 	 * caught by nothing, so fail closed by keeping the zeroed mac (bmc_hmac zeroes it)
 	 * and letting every unseal of real data fail. */
 	(void)bmc_hmac(BMC_HASH_SHA256, key, SECRETS_FILE_KEY, SEAL_LABEL, sizeof SEAL_LABEL - 1, mac);
+	bmc_crypto_forget(key, SECRETS_FILE_KEY); /* used once: no keyed context kept */
 	memcpy(s->store_key, mac, sizeof s->store_key);
 	bmc_wipe(mac, sizeof mac);
 }

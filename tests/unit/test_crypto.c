@@ -1,5 +1,7 @@
 /* crypto/openssl.c against published known answers: RFC 2202 (HMAC-SHA1, HMAC-MD5),
- * RFC 4231 (HMAC-SHA256), NIST SP 800-38A F.2.1/F.2.2 (AES-128-CBC). */
+ * RFC 4231 (HMAC-SHA256), NIST SP 800-38A F.2.1/F.2.2 (AES-128-CBC); and its table of
+ * keyed contexts against an HMAC built from the plain digest (RFC 2104), with more keys
+ * than the table holds, in orders that make them evict one another. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -237,6 +239,134 @@ static void ct_equal_and_wipe(void **state)
 	bmc_wipe(NULL, 0);
 }
 
+/* RFC 2104 from bmc_digestv, which uses no keyed context: the oracle for the table. */
+static void reference_hmac(enum bmc_hash h, const uint8_t *key, size_t keylen, const uint8_t *msg, size_t len,
+			   uint8_t out[BMC_HASH_MAX])
+{
+	uint8_t k[64] = {0}, pad[64], inner[BMC_HASH_MAX];
+	size_t hl = bmc_hash_len(h);
+	if (keylen > 64) {
+		struct bmc_iov v = {key, keylen};
+		assert_int_equal(bmc_digestv(h, &v, 1, k), 0);
+	} else if (keylen) {
+		memcpy(k, key, keylen);
+	}
+	for (int i = 0; i < 64; i++)
+		pad[i] = (uint8_t)(k[i] ^ 0x36);
+	struct bmc_iov in[2] = {{pad, 64}, {msg, len}};
+	assert_int_equal(bmc_digestv(h, in, 2, inner), 0);
+	for (int i = 0; i < 64; i++)
+		pad[i] = (uint8_t)(k[i] ^ 0x5c);
+	struct bmc_iov outer[2] = {{pad, 64}, {inner, hl}};
+	assert_int_equal(bmc_digestv(h, outer, 2, out), 0);
+}
+
+#define MANY 300 /* more keys than the table's 128 slots */
+
+static void key_for(unsigned i, uint8_t *key, size_t *len, enum bmc_hash *h)
+{
+	static const size_t lens[] = {20, 32, 16, 0, 64, 65, 100, 1};
+	*len = lens[i % 8];
+	*h = (enum bmc_hash)(i % 3);
+	for (size_t j = 0; j < *len; j++)
+		key[j] = (uint8_t)(i * 31 + j * 7 + 1);
+	if (*len >= 2) { /* some keys share their first bytes, so they meet in one set */
+		key[0] = (uint8_t)(i % 4);
+		key[1] = 0xA5;
+	}
+}
+
+static void check_mac(unsigned i, const uint8_t *msg, size_t mlen)
+{
+	uint8_t key[100] = {0}, got[BMC_HASH_MAX], want[BMC_HASH_MAX];
+	size_t klen;
+	enum bmc_hash h;
+	key_for(i, key, &klen, &h);
+	reference_hmac(h, key, klen, msg, mlen, want);
+	assert_int_equal(bmc_hmac(h, klen ? key : NULL, klen, msg, mlen, got), 0);
+	assert_memory_equal(got, want, bmc_hash_len(h));
+}
+
+static void keyed_hmac_matches_reference_under_eviction(void **state)
+{
+	(void)state;
+	uint8_t msg[80];
+	for (size_t j = 0; j < sizeof msg; j++)
+		msg[j] = (uint8_t)(j * 13);
+	struct bmc_crypto_stats s0, s1;
+	bmc_crypto_stats(&s0);
+	for (unsigned i = 0; i < MANY; i++) /* fill, and evict */
+		check_mac(i, msg, (i * 7) % sizeof msg);
+	for (unsigned i = MANY; i-- > 0;) /* again, newest first */
+		check_mac(i, msg, (i * 11) % sizeof msg);
+	for (unsigned i = 0; i < MANY; i++) { /* two keys alternating, each used twice */
+		check_mac(i, msg, 40);
+		check_mac(MANY - 1 - i, msg, 41);
+		check_mac(i, msg, 42);
+		check_mac(MANY - 1 - i, msg, 43);
+	}
+	bmc_crypto_stats(&s1);
+	/* the same key again soon after is a hit: the table does keep contexts */
+	assert_true(s1.hits - s0.hits >= MANY);
+	assert_true(s1.misses - s0.misses >= MANY);
+	assert_true(s1.uncached > s0.uncached); /* keys of 65 and 100 bytes */
+}
+
+static void forget_drops_the_keyed_context(void **state)
+{
+	(void)state;
+	uint8_t key[20], out[BMC_HASH_MAX], want[BMC_HASH_MAX];
+	struct bmc_crypto_stats a, b, c;
+	memset(key, 0x3c, sizeof key);
+	reference_hmac(BMC_HASH_SHA1, key, sizeof key, key, 8, want);
+	assert_int_equal(bmc_hmac(BMC_HASH_SHA1, key, sizeof key, key, 8, out), 0);
+	bmc_crypto_stats(&a);
+	assert_int_equal(bmc_hmac(BMC_HASH_SHA1, key, sizeof key, key, 8, out), 0);
+	bmc_crypto_stats(&b);
+	assert_int_equal(b.hits, a.hits + 1);
+	bmc_crypto_forget(key, sizeof key);
+	assert_int_equal(bmc_hmac(BMC_HASH_SHA1, key, sizeof key, key, 8, out), 0);
+	bmc_crypto_stats(&c);
+	assert_int_equal(c.misses, b.misses + 1);
+	assert_int_equal(c.hits, b.hits);
+	assert_memory_equal(out, want, 20);
+	bmc_crypto_forget(NULL, 0); /* harmless */
+}
+
+static void keyed_aes_right_key_iv_and_direction(void **state)
+{
+	(void)state;
+	enum { KEYS = 200, LEN = 48 };
+	static uint8_t ct[KEYS][LEN];
+	uint8_t key[16], iv[16], pt[LEN], out[LEN];
+	for (size_t j = 0; j < LEN; j++)
+		pt[j] = (uint8_t)(j + 1);
+	for (unsigned i = 0; i < KEYS; i++) {
+		memset(key, (int)(i % 5), sizeof key); /* shared first bytes: set collisions */
+		key[15] = (uint8_t)i;
+		memset(iv, (int)i, sizeof iv);
+		assert_int_equal(bmc_aes128_cbc(true, key, iv, pt, LEN, ct[i]), 0);
+		assert_memory_not_equal(ct[i], pt, LEN);
+		if (i)
+			assert_memory_not_equal(ct[i], ct[i - 1], LEN);
+	}
+	for (unsigned i = KEYS; i-- > 0;) {
+		memset(key, (int)(i % 5), sizeof key);
+		key[15] = (uint8_t)i;
+		memset(iv, (int)i, sizeof iv);
+		/* decrypt right after encrypting under the same key: the other direction */
+		assert_int_equal(bmc_aes128_cbc(true, key, iv, pt, LEN, out), 0);
+		assert_memory_equal(out, ct[i], LEN);
+		assert_int_equal(bmc_aes128_cbc(false, key, iv, ct[i], LEN, out), 0);
+		assert_memory_equal(out, pt, LEN);
+		/* a new IV on the kept key schedule changes the first block */
+		iv[0] ^= 1;
+		assert_int_equal(bmc_aes128_cbc(true, key, iv, pt, LEN, out), 0);
+		assert_memory_not_equal(out, ct[i], 16);
+	}
+	aes_cbc_nist_vectors(state); /* and the published answers still hold after the churn */
+}
+
 static void hash_lengths(void **state)
 {
 	(void)state;
@@ -255,6 +385,9 @@ int main(void)
 		cmocka_unit_test(aes_cbc_rejects_partial_blocks),
 		cmocka_unit_test(ct_equal_and_wipe),
 		cmocka_unit_test(hash_lengths),
+		cmocka_unit_test(keyed_hmac_matches_reference_under_eviction),
+		cmocka_unit_test(forget_drops_the_keyed_context),
+		cmocka_unit_test(keyed_aes_right_key_iv_and_direction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -549,10 +549,40 @@ static void source_table_bounded(void **state)
 	fx_free(f);
 }
 
+/* A host keeps one entry wherever its address's probe starts, until it is the least
+ * recently seen of a full table; then the newcomer takes exactly its entry. */
+static void source_lookup_one_entry_per_host(void **state)
+{
+	(void)state;
+	struct fixture *f = fx_new(NULL);
+	struct bmc_source *first[BMC_MAX_SOURCES];
+	struct bmc_peer p = {.family = 4, .addr = {198, 51, 100, 0}, .port = 1};
+	for (unsigned i = 0; i < BMC_MAX_SOURCES; i++) {
+		p.addr[3] = (uint8_t)i;
+		first[i] = bmc_source_get(f->bmc, &p);
+		for (unsigned j = 0; j < i; j++)
+			assert_ptr_not_equal(first[i], first[j]);
+		f->fp.now_ms++;
+	}
+	for (unsigned i = 1; i < BMC_MAX_SOURCES; i++) { /* everyone but host 0 seen again */
+		p.addr[3] = (uint8_t)i;
+		assert_ptr_equal(bmc_source_get(f->bmc, &p), first[i]);
+		f->fp.now_ms++;
+	}
+	struct bmc_peer v6 = {.family = 6, .addr = {0x20, 0x01, 0x0d, 0xb8}, .port = 1};
+	assert_ptr_equal(bmc_source_get(f->bmc, &v6), first[0]); /* host 0 was the oldest */
+	for (unsigned i = 1; i < BMC_MAX_SOURCES; i++) {
+		p.addr[3] = (uint8_t)i;
+		assert_ptr_equal(bmc_source_get(f->bmc, &p), first[i]);
+	}
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lockout_after_threshold_and_release_after_interval),
+		cmocka_unit_test(source_lookup_one_entry_per_host),
 		cmocka_unit_test(lockout_counts_reset_after_interval),
 		cmocka_unit_test(lockout_until_reenabled_and_success_resets),
 		cmocka_unit_test(rakp2_alike_for_unknown_disabled_locked),
