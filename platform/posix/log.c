@@ -1,7 +1,9 @@
 /* stderr logging. Process-wide state is fine here: this is the port, not the core. */
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,6 +27,29 @@ int log_level_parse(const char *name, enum bmc_log_level *out)
 		}
 	}
 	return -1;
+}
+
+/* Lines made while a batch of datagrams is processed are held and written with one
+ * write before the batch's replies leave (loop.c): a set-up logs two audit lines, and a
+ * write per line was a system call per line. Errors and warnings are never held. Only
+ * the event loop's thread defers, so the flag is per thread (fleet members start in
+ * threads that log). */
+static _Thread_local bool deferring;
+static _Thread_local char held[8192];
+static _Thread_local size_t held_len;
+
+/* One write per line (or per held group) keeps lines whole on stderr. */
+static void write_all(const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(STDERR_FILENO, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return; /* nowhere to report it: stderr is the log */
+		p += w;
+		len -= (size_t)w;
+	}
 }
 
 void log_line(enum bmc_log_level level, const char *msg)
@@ -58,8 +83,34 @@ void log_line(enum bmc_log_level level, const char *msg)
 	static long pid;
 	if (!pid)
 		pid = (long)getpid();
-	/* One fprintf per line: stderr is unbuffered, so a single call keeps lines whole. */
-	fprintf(stderr, "bmcd[%ld]: %s %s: %s\n", pid, stamp, level_names[level], clean);
+	char line[sizeof clean + 96];
+	int n = snprintf(line, sizeof line, "bmcd[%ld]: %s %s: %s\n", pid, stamp, level_names[level], clean);
+	if (n <= 0)
+		return;
+	size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+	if (deferring && level > BMC_LOG_WARN) {
+		if (held_len + len > sizeof held)
+			log_flush();
+		memcpy(held + held_len, line, len);
+		held_len += len;
+		return;
+	}
+	log_flush(); /* keep the order */
+	write_all(line, len);
+}
+
+void log_defer(bool on)
+{
+	deferring = on;
+	if (!on)
+		log_flush();
+}
+
+void log_flush(void)
+{
+	if (held_len)
+		write_all(held, held_len);
+	held_len = 0;
 }
 
 void log_msg(enum bmc_log_level level, const char *fmt, ...)

@@ -64,11 +64,14 @@ static void gc_defer(void *arg, bool on)
 {
 	(void)arg;
 	store_file_defer(on);
+	log_defer(on);
 }
 
+/* The batch's log lines (audit among them) are written before its replies leave too. */
 static int gc_commit(void *arg)
 {
 	(void)arg;
+	log_flush();
 	return store_file_commit_all(false);
 }
 
