@@ -3,7 +3,10 @@
  * test: it prints figures. Every run is bounded by --seconds and stops by itself.
  *
  *   bench_load --port P --password-file F [--suite 3|17] --mode MODE [--seconds S]
- *              [--window W] [--sessions N] [--pid PID]
+ *              [--window W] [--sessions N] [--sources N] [--pid PID]
+ *
+ * --sources N spreads the clients over the source addresses 127.0.0.2 .. 127.0.0.(N+1)
+ * (a BMC limits half-open set-ups per source address: bmcd allows 4).
  *
  * Modes
  *   setup     full session set-ups: Open Session, RAKP 1-4, Set Session Privilege
@@ -69,6 +72,7 @@ struct opts {
 	double seconds;
 	unsigned window;
 	unsigned sessions;
+	unsigned sources; /* clients spread over 127.0.0.2 .. 127.0.0.(1 + sources); 0: any */
 	long pid;
 	bool quiet;
 };
@@ -720,13 +724,23 @@ static void check_timeouts(struct client *c, double t)
 
 /* ---- sockets ------------------------------------------------------------------------------ */
 
-static int open_socket(const char *host, uint16_t port)
+/* Client i's socket. With --sources, its source address is 127.0.0.(2 + i % sources):
+ * several client hosts, as a BMC limits half-open set-ups per source address. */
+static int open_socket(const char *host, uint16_t port, unsigned i)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
 	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
 		die("--host must be a numeric IPv4 address");
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+	if (fd < 0)
+		die("cannot open a UDP socket");
+	if (o.sources) {
+		struct sockaddr_in src = {.sin_family = AF_INET};
+		src.sin_addr.s_addr = htonl(0x7F000002u + i % o.sources);
+		if (bind(fd, (struct sockaddr *)&src, sizeof src) < 0)
+			die("cannot bind a client socket to its --sources address");
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
 		die("cannot open a UDP socket to the target");
 	return fd;
 }
@@ -821,7 +835,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: bench_load [--host ADDR] [--port PORT] [--user NAME] (--password PW | --password-file F)\n"
 		   "                  [--suite 3|17] --mode setup|devid|parallel|seladd|echo [--seconds S]\n"
-		   "                  [--window W] [--sessions N] [--pid PID]\n");
+		   "                  [--window W] [--sessions N] [--sources N] [--pid PID]\n");
 }
 
 static long num_arg(const char *s, long lo, long hi, const char *what)
@@ -861,6 +875,7 @@ static void parse_args(int argc, char **argv)
 		{"mode", required_argument, NULL, 'm'},    {"seconds", required_argument, NULL, 's'},
 		{"window", required_argument, NULL, 'w'},  {"sessions", required_argument, NULL, 'n'},
 		{"pid", required_argument, NULL, 'i'},     {"help", no_argument, NULL, 'h'},
+		{"sources", required_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0}};
 	bool parallel = false, have_sessions = false;
 	int ch;
@@ -919,6 +934,7 @@ static void parse_args(int argc, char **argv)
 			have_sessions = true;
 			break;
 		case 'i': o.pid = num_arg(optarg, 1, 1L << 30, "--pid"); break;
+		case 'S': o.sources = (unsigned)num_arg(optarg, 1, 250, "--sources"); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -964,7 +980,7 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < n; i++) {
 		struct client *c = &cl[i];
 		memset(c, 0, sizeof *c);
-		c->fd = open_socket(o.host, o.port);
+		c->fd = open_socket(o.host, o.port, i);
 		client_suite(c, o.suite);
 		pfd[i].fd = c->fd;
 		pfd[i].events = POLLIN;
