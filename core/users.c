@@ -213,8 +213,12 @@ int bmc_users_commit(struct bmc *bmc, uint8_t uid, const struct bmc_user *nu)
 	/* Durable before visible: a reply never reports a change a restart would undo. */
 	if (store_user(bmc, uid, nu) != 0)
 		return -1;
-	if (!bmc_ct_equal(bmc->users[uid].password, nu->password, sizeof nu->password))
-		bmc_crypto_forget(bmc->users[uid].password, sizeof nu->password); /* the old key's copies */
+	/* The old key's keyed contexts, if the crypto layer keeps any. (A user who had no
+	 * password has none: fleet members create their admin users in threads, and this
+	 * keeps them out of the crypto layer's table.) */
+	if (bmc->users[uid].has_password &&
+	    !bmc_ct_equal(bmc->users[uid].password, nu->password, sizeof nu->password))
+		bmc_crypto_forget(bmc->users[uid].password, sizeof nu->password);
 	bmc->users[uid] = *nu;
 	/* An administrator who changes an enabled user (enables it, sets its password,
 	 * ...) has dealt with it: a bad-password lock-out ends (lockout.h; table 23-4
