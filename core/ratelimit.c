@@ -147,9 +147,32 @@ struct bmc_source *bmc_source_get(struct bmc *bmc, const struct bmc_peer *peer)
 	return hit;
 }
 
+/* The budget of all sources together. Per-source limits alone do not bound the work:
+ * the source table forgets hosts (a new one starts with a full bucket), so enough
+ * addresses (an IPv6 /64 has plenty) each stay within their own limit. */
+static bool setup_total_take(struct bmc *bmc)
+{
+	struct bmc_sources *t = &bmc->sources;
+	if (bmc->cfg.setup_limit_total == BMC_RATE_UNLIMITED)
+		return true;
+	uint32_t rate = rate_or(bmc->cfg.setup_limit_total, BMC_SETUP_TOTAL_DEFAULT);
+	uint32_t cost = cost_of(rate), cap = 2u * rate * cost;
+	uint64_t now = bmc_now(bmc);
+	if (!t->setup_all_init) {
+		t->setup_all.credit_ms = cap;
+		t->setup_all_ms = now;
+		t->setup_all_init = true;
+	}
+	refill(&t->setup_all, now >= t->setup_all_ms ? now - t->setup_all_ms : 0, cap);
+	t->setup_all_ms = now;
+	return bmc_bucket_take(&t->setup_all, cost);
+}
+
 bool bmc_ratelimit_setup(struct bmc *bmc, const struct bmc_peer *peer)
 {
-	if (bmc_bucket_take(&bmc_source_get(bmc, peer)->setup, setup_cost(bmc)))
+	/* The source's own bucket first, so that a source over its limit does not spend
+	 * everyone's budget. */
+	if (bmc_bucket_take(&bmc_source_get(bmc, peer)->setup, setup_cost(bmc)) && setup_total_take(bmc))
 		return true;
 	bmc->stats.dropped_ratelimit++;
 	return false;

@@ -26,6 +26,9 @@ struct bmc_cidr;
  * 1, one RAKP 3 and about five pre-session replies) and small for a flood. */
 #define BMC_SETUP_RATE_DEFAULT 20u
 #define BMC_REPLY_RATE_DEFAULT 50u
+/* Default of [lan] setup_limit_total (all sources together; burst twice that): about
+ * 330 logins a second, a few per cent of one core for bmcd's crypto. */
+#define BMC_SETUP_TOTAL_DEFAULT 1000u
 /* Session Audit SEL events: per source a burst of 3 and one per 20 s; in all a burst
  * of 16 and one per minute, so that a failed-login storm cannot fill the SEL. */
 #define BMC_AUDIT_SRC_BURST 3u
@@ -57,6 +60,9 @@ struct bmc_source {
 
 struct bmc_sources {
 	struct bmc_source tab[BMC_MAX_SOURCES];
+	struct bmc_bucket setup_all; /* set-up messages from all sources */
+	uint64_t setup_all_ms;
+	bool setup_all_init;
 	struct bmc_bucket sel_all; /* Session Audit events from all sources */
 	uint64_t sel_all_ms;
 	bool sel_all_init;
@@ -77,7 +83,8 @@ struct bmc_source *bmc_source_get(struct bmc *bmc, const struct bmc_peer *peer);
 bool bmc_bucket_take(struct bmc_bucket *b, uint32_t cost_ms);
 
 /* Session set-up request (Open Session, RAKP 1, RAKP 3, Get Session Challenge) from
- * peer: true when within the source's rate, checked before any crypto. */
+ * peer: true when within the source's rate and the rate of all sources together,
+ * checked before any crypto. */
 bool bmc_ratelimit_setup(struct bmc *bmc, const struct bmc_peer *peer);
 /* Sends a reply outside an authenticated session: dropped (and counted) when it is
  * more than twice the size of the request being handled (pong: BMC_PONG_LEN at most)

@@ -67,6 +67,10 @@ struct bmc_config {
 	 * BMC_RATE_UNLIMITED = no limit (benchmarks). */
 	uint16_t setup_limit;
 	uint16_t reply_limit;
+	/* Set-up messages per second from all sources together (0: default 1,000;
+	 * BMC_RATE_UNLIMITED: none): many sources, each within its own limit (or an IPv6
+	 * host rotating addresses), cannot make bmcd spend more than this on logins. */
+	uint16_t setup_limit_total;
 	/* BMC key Kg for two-key logins (IPMI 2.0 §13.31); all zero = none (one-key). */
 	uint8_t kg[20];
 	/* System Event Log entries kept (16 bytes each): 1..BMC_SEL_MAX (4096, the default;

@@ -392,6 +392,11 @@ static int set_reply_limit(struct daemon_config *c, const char *v, char *why, si
 	return parse_rate(v, &c->bmc.reply_limit, why, whylen);
 }
 
+static int set_setup_limit_total(struct daemon_config *c, const char *v, char *why, size_t whylen)
+{
+	return parse_rate(v, &c->bmc.setup_limit_total, why, whylen);
+}
+
 static int set_sel_capacity(struct daemon_config *c, const char *v, char *why, size_t whylen)
 {
 	unsigned long n;
@@ -634,6 +639,7 @@ static const struct key keys[] = {
 	{"lan", "allow", set_allow, true},
 	{"lan", "setup_limit", set_setup_limit, false},
 	{"lan", "reply_limit", set_reply_limit, false},
+	{"lan", "setup_limit_total", set_setup_limit_total, false},
 	{"log", "level", set_log_level, false},
 	{"daemon", "state_dir", set_state_dir, false},
 	{"daemon", "user", set_user, false},
@@ -885,6 +891,9 @@ unsigned config_weak_each(const struct daemon_config *c, config_weak_fn *fn, voi
 		weak(fn, arg, &n, "setup_limit = off: one source may start unlimited logins; the secure default is 20");
 	if (c->bmc.reply_limit == RATE_OFF)
 		weak(fn, arg, &n, "reply_limit = off: one source may draw unlimited pre-session replies; the secure default is 50");
+	if (c->bmc.setup_limit_total == RATE_OFF)
+		weak(fn, arg, &n,
+		     "setup_limit_total = off: many sources together may start unlimited logins; the secure default is 1000");
 	if (c->seccomp == CONFIG_SECCOMP_OFF)
 		weak(fn, arg, &n,
 		     "the system call filter is off (seccomp = off): a bug exploited in bmcd may use any system call; "
@@ -979,6 +988,11 @@ void config_print(const struct daemon_config *c, FILE *out)
 		fprintf(out, "lan.reply_limit off\n");
 	else
 		fprintf(out, "lan.reply_limit %u\n", b->reply_limit ? b->reply_limit : BMC_REPLY_RATE_DEFAULT);
+	if (b->setup_limit_total == RATE_OFF)
+		fprintf(out, "lan.setup_limit_total off\n");
+	else
+		fprintf(out, "lan.setup_limit_total %u\n",
+			b->setup_limit_total ? b->setup_limit_total : BMC_SETUP_TOTAL_DEFAULT);
 	fprintf(out, "serial.device %s\n", c->serial_device[0] ? c->serial_device : "(none)");
 	fprintf(out, "serial.mode %s\n", serial_modes[b->serial_mode < 3 ? b->serial_mode : 0]);
 	fprintf(out, "serial.baud %u\n", (unsigned)b->serial_baud);

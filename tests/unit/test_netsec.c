@@ -549,6 +549,68 @@ static void source_table_bounded(void **state)
 	fx_free(f);
 }
 
+/* Many sources, each within its own limit, share one budget (setup_limit_total): the
+ * source table forgets hosts, so per-source limits alone would not bound the work. */
+static void setup_requests_limited_in_total(void **state)
+{
+	(void)state;
+	struct bmc_config cfg;
+	bmc_config_defaults(&cfg);
+	cfg.setup_limit_total = 50; /* burst 100 */
+	struct fixture *f = fx_new(&cfg);
+	/* Counted as drops: the ones let through are answered, some with "no resources"
+	 * once the half-open table is full, which is another limit. */
+	uint64_t d0 = f->bmc->stats.dropped_ratelimit;
+	for (unsigned i = 0; i < 300; i++) { /* 300 hosts, 3 Open Sessions each */
+		f->c.peer.family = 6;
+		memset(f->c.peer.addr, 0, sizeof f->c.peer.addr);
+		f->c.peer.addr[0] = 0x20, f->c.peer.addr[1] = 0x01, f->c.peer.addr[2] = 0x0d, f->c.peer.addr[3] = 0xb8;
+		f->c.peer.addr[14] = (uint8_t)(i >> 8), f->c.peer.addr[15] = (uint8_t)i;
+		for (unsigned k = 0; k < 3; k++) {
+			f->c.csid = 0x1000u + i * 4 + k;
+			(void)lc_open_session(&f->c, PRIV_ADMIN);
+		}
+	}
+	assert_int_equal(f->bmc->stats.dropped_ratelimit - d0, 900 - 100);
+	/* the budget comes back with time: 50 a second */
+	f->fp.now_ms += 200;
+	d0 = f->bmc->stats.dropped_ratelimit;
+	for (unsigned k = 0; k < 20; k++) {
+		f->c.csid = 0x9000u + k;
+		f->c.peer.addr[15] = (uint8_t)k;
+		(void)lc_open_session(&f->c, PRIV_ADMIN);
+	}
+	assert_int_equal(f->bmc->stats.dropped_ratelimit - d0, 20 - 10);
+	fx_free(f);
+}
+
+/* "off" lifts it; the default is BMC_SETUP_TOTAL_DEFAULT a second. */
+static void setup_total_off_and_default(void **state)
+{
+	(void)state;
+	struct bmc_config cfg;
+	bmc_config_defaults(&cfg);
+	cfg.setup_limit_total = BMC_RATE_UNLIMITED;
+	struct fixture *f = fx_new(&cfg);
+	for (unsigned i = 0; i < 2400; i++) {
+		f->c.peer.addr[2] = (uint8_t)(i >> 8), f->c.peer.addr[3] = (uint8_t)i;
+		f->c.csid = 0x1000u + i;
+		(void)lc_open_session(&f->c, PRIV_ADMIN);
+	}
+	assert_int_equal(f->bmc->stats.dropped_ratelimit, 0);
+	fx_free(f);
+
+	bmc_config_defaults(&cfg);
+	f = fx_new(&cfg);
+	for (unsigned i = 0; i < 2 * BMC_SETUP_TOTAL_DEFAULT + 100; i++) {
+		f->c.peer.addr[2] = (uint8_t)(i >> 8), f->c.peer.addr[3] = (uint8_t)i;
+		f->c.csid = 0x1000u + i;
+		(void)lc_open_session(&f->c, PRIV_ADMIN);
+	}
+	assert_int_equal(f->bmc->stats.dropped_ratelimit, 100);
+	fx_free(f);
+}
+
 /* A host keeps one entry wherever its address's probe starts, until it is the least
  * recently seen of a full table; then the newcomer takes exactly its entry. */
 static void source_lookup_one_entry_per_host(void **state)
@@ -587,6 +649,8 @@ int main(void)
 		cmocka_unit_test(lockout_until_reenabled_and_success_resets),
 		cmocka_unit_test(rakp2_alike_for_unknown_disabled_locked),
 		cmocka_unit_test(setup_requests_rate_limited_per_source),
+		cmocka_unit_test(setup_requests_limited_in_total),
+		cmocka_unit_test(setup_total_off_and_default),
 		cmocka_unit_test(replies_rate_limited_per_source),
 		cmocka_unit_test(preauth_replies_at_most_twice_the_request),
 		cmocka_unit_test(allow_list_parse_and_match),
