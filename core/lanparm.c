@@ -4,24 +4,21 @@
  * live in struct bmc_lanparm (most are plain byte strings, copied both ways), whether it
  * is read-only, and an optional validator. Parameters whose wire form is computed or
  * differs from the stored form supply get/put functions instead of a field offset.
- *
- * Writes take effect when they are answered: bmcd implements no roll-back, so "set in
- * progress" (param 0) is the advisory flag the spec describes, and "commit write" has
- * nothing left to do. Every accepted write is durable (bmc_persist) before it changes
- * memory, so a failed store leaves the old value in force. */
+ * Get, Set, "set in progress" and replay are the shared engine's (paramtab.c). */
 #include <stddef.h>
 #include <string.h>
 
 #include "bmc/store.h"
 #include "lanparm.h"
+#include "paramtab.h"
 #include "suites.h"
 
-#define NO_FIELD 0xFF
-#define LANP_RO 0x01
-#define LANP_MAX_LEN 18 /* the community string, the longest parameter */
+#define NO_FIELD BMC_PARAM_NO_FIELD
 /* Stored form of param 24: the 8 nibble bytes, then the suite ids they were written for. */
 #define SUITE_PRIV_BYTES 8
 #define SUITE_REC_MAX (SUITE_PRIV_BYTES + 16)
+
+_Static_assert(SUITE_REC_MAX <= BMC_PARAM_REC_MAX, "param 24's record fits the engine's buffer");
 
 _Static_assert(sizeof(struct bmc_lanparm) < NO_FIELD, "field offsets must fit in a byte");
 
@@ -29,20 +26,6 @@ _Static_assert(sizeof(struct bmc_lanparm) < NO_FIELD, "field offsets must fit in
 #define AUTH_BIT_MD5 0x04
 /* Table 23-4 param 7 defaults: TTL 40h, "don't fragment", TOS "minimize delay". */
 static const uint8_t ipv4_hdr_default[3] = {0x40, 0x40, 0x10};
-
-typedef uint8_t check_fn(const struct bmc *bmc, struct bmc_reader *r);
-typedef void get_fn(const struct bmc *bmc, struct bmc_writer *w);
-typedef void put_fn(struct bmc *bmc, struct bmc_reader *r);
-
-struct lanp_def {
-	uint8_t id;
-	uint8_t len;   /* exact data length of a write (and of a read, unless get says otherwise) */
-	uint8_t off;   /* offset of the bytes in struct bmc_lanparm, or NO_FIELD */
-	uint8_t flags; /* LANP_RO */
-	check_fn *check;
-	get_fn *get;
-	put_fn *put;
-};
 
 /* ---- helpers ---- */
 
@@ -91,11 +74,7 @@ static bool suite_priv_valid(const struct bmc *bmc, const uint8_t b[SUITE_PRIV_B
 /* Param 2: five bytes (callback, user, operator, admin, OEM); only supported types. */
 static uint8_t check_auth_enables(const struct bmc *bmc, struct bmc_reader *r)
 {
-	uint8_t allowed = auth_support(bmc);
-	for (int i = 0; i < 5; i++)
-		if (rd_u8(r) & (uint8_t)~allowed)
-			return CC_INVALID_FIELD;
-	return CC_OK;
+	return bmc_paramtab_check_auth_enables(r, auth_support(bmc));
 }
 
 /* Param 4: [7:4] reserved, [3:0] 0 unspecified, 1 static, 2 DHCP, 3 BIOS, 4 other. */
@@ -243,175 +222,15 @@ static void put_suite_priv(struct bmc *bmc, struct bmc_reader *r)
 	rd_bytes(r, bmc->lan.suite_priv, SUITE_PRIV_BYTES);
 }
 
-#define FIELD(m) ((uint8_t)offsetof(struct bmc_lanparm, m))
-
-static const struct lanp_def params[] = {
-	{LANP_SET_IN_PROGRESS, 1, FIELD(set_in_progress), 0, NULL, NULL, NULL},
-	{LANP_AUTH_SUPPORT, 1, NO_FIELD, LANP_RO, NULL, get_auth_support, NULL},
-	{LANP_AUTH_ENABLES, 5, FIELD(auth_enables), 0, check_auth_enables, NULL, NULL},
-	{LANP_IP, 4, FIELD(ip), 0, NULL, NULL, NULL},
-	{LANP_IP_SOURCE, 1, FIELD(ip_source), 0, check_ip_source, NULL, NULL},
-	{LANP_MAC, 6, FIELD(mac), 0, check_mac, NULL, NULL},
-	{LANP_NETMASK, 4, FIELD(netmask), 0, check_netmask, NULL, NULL},
-	{LANP_IPV4_HDR, 3, FIELD(ipv4_hdr), 0, check_ipv4_hdr, NULL, NULL},
-	{LANP_ARP_CTL, 1, FIELD(arp_ctl), 0, check_arp_ctl, NULL, NULL},
-	{LANP_GARP_INTERVAL, 1, FIELD(garp_interval), 0, NULL, NULL, NULL},
-	{LANP_GW_IP, 4, FIELD(gw_ip), 0, NULL, NULL, NULL},
-	{LANP_GW_MAC, 6, FIELD(gw_mac), 0, check_mac, NULL, NULL},
-	{LANP_BGW_IP, 4, FIELD(bgw_ip), 0, NULL, NULL, NULL},
-	{LANP_BGW_MAC, 6, FIELD(bgw_mac), 0, check_mac, NULL, NULL},
-	{LANP_COMMUNITY, 18, FIELD(community), 0, check_community, NULL, NULL},
-	{LANP_VLAN_ID, 2, NO_FIELD, 0, check_vlan_id, get_vlan_id, put_vlan_id},
-	{LANP_VLAN_PRIO, 1, FIELD(vlan_prio), 0, check_vlan_prio, NULL, NULL},
-	{LANP_SUITE_COUNT, 1, NO_FIELD, LANP_RO, NULL, get_suite_count, NULL},
-	{LANP_SUITE_IDS, 17, NO_FIELD, LANP_RO, NULL, get_suite_ids, NULL},
-	{LANP_SUITE_PRIV, 9, NO_FIELD, 0, check_suite_priv, get_suite_priv, put_suite_priv},
-	{LANP_BAD_PW, 6, FIELD(bad_pw), 0, check_bad_pw, NULL, NULL},
-};
-
-_Static_assert(sizeof(((struct bmc_lanparm *)0)->suite_priv) == SUITE_PRIV_BYTES, "param 24 layout");
-
-static const struct lanp_def *lookup(uint8_t id)
+/* What is stored for a write of param 24: the 8 nibble bytes, then the suite ids its
+ * entries referred to (see replay_suite_priv). */
+static void record_suite_priv(const struct bmc *bmc, struct bmc_reader *r, struct bmc_writer *rec)
 {
-	for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
-		if (params[i].id == id)
-			return &params[i];
-	return NULL;
-}
-
-static uint8_t *field(struct bmc *bmc, const struct lanp_def *d)
-{
-	return (uint8_t *)&bmc->lan + d->off;
-}
-
-static uint8_t check(const struct bmc *bmc, const struct lanp_def *d, const uint8_t *data, size_t len)
-{
-	struct bmc_reader r;
-	if (len != d->len)
-		return CC_REQ_LEN_INVALID;
-	if (!d->check)
-		return CC_OK;
-	rd_init(&r, data, len);
-	uint8_t cc = d->check(bmc, &r);
-	/* A validator that does not consume exactly the parameter is a bug: fail closed. */
-	return cc == CC_OK && !rd_done(&r) ? CC_UNSPECIFIED : cc;
-}
-
-static void put(struct bmc *bmc, const struct lanp_def *d, const uint8_t *data, size_t len)
-{
-	struct bmc_reader r;
-	rd_init(&r, data, len);
-	if (d->put)
-		d->put(bmc, &r);
-	else
-		rd_bytes(&r, field(bmc, d), d->len);
-}
-
-/* ---- public API ---- */
-
-void bmc_lanparm_defaults(struct bmc *bmc)
-{
-	struct bmc_lanparm *l = &bmc->lan;
-	uint8_t ids[16];
-	size_t n = bmc_suites_enabled(bmc, ids);
-
-	memset(l, 0, sizeof *l);
-	for (int i = 0; i < 5; i++)
-		l->auth_enables[i] = i < 4 ? auth_support(bmc) : 0; /* OEM level: nothing */
-	memcpy(l->ip, bmc->cfg.ip, 4);
-	l->ip_source = 1; /* static: the configuration names the address */
-	memcpy(l->mac, bmc->cfg.mac, 6);
-	memcpy(l->netmask, bmc->cfg.netmask, 4);
-	memcpy(l->ipv4_hdr, ipv4_hdr_default, 3);
-	memcpy(l->gw_ip, bmc->cfg.gateway, 4);
-	memcpy(l->community, "public", 6); /* table 23-4 default */
-	for (size_t i = 0; i < n; i++)
-		set_nibble(l->suite_priv, i, PRIV_ADMIN);
-}
-
-uint8_t bmc_lanparm_get(struct bmc *bmc, uint8_t param, uint8_t set_sel, uint8_t block_sel, bool rev_only,
-			struct bmc_writer *w)
-{
-	const struct lanp_def *d = lookup(param);
-	if (!d)
-		return CC_LANP_NOT_SUPPORTED;
-	/* None of these parameters has sets or blocks: the selectors must be 00h. */
-	if (set_sel != 0 || block_sel != 0)
-		return CC_INVALID_FIELD;
-	wr_u8(w, BMC_LANPARM_REVISION);
-	if (rev_only)
-		return CC_OK;
-	if (d->get)
-		d->get(bmc, w);
-	else
-		wr_bytes(w, field(bmc, d), d->len);
-	return CC_OK;
-}
-
-/* Param 0, §23.2: 00b set complete, 01b set in progress, 10b commit write, 11b reserved.
- * Volatile, so never stored. */
-static uint8_t set_in_progress(struct bmc *bmc, const uint8_t *data, size_t len)
-{
-	struct bmc_reader r;
-	if (len != 1)
-		return CC_REQ_LEN_INVALID;
-	rd_init(&r, data, len);
-	uint8_t v = rd_u8(&r);
-	switch (v) {
-	case 0x00:
-		bmc->lan.set_in_progress = 0;
-		return CC_OK;
-	case 0x01:
-		if (bmc->lan.set_in_progress == 0x01)
-			return CC_LANP_SET_IN_PROGRESS;
-		bmc->lan.set_in_progress = 0x01;
-		return CC_OK;
-	case 0x02:
-		/* Every write is already durable when answered; with no roll-back there is
-		 * nothing to commit, and the state stays as it was. ipmitool's lock / write /
-		 * commit / complete sequence relies on this succeeding. */
-		return CC_OK;
-	default:
-		return CC_INVALID_FIELD;
-	}
-}
-
-/* What is stored for a write: the data as written, except param 24, which also records
- * the suite ids its entries referred to (see apply_suite_priv). */
-static size_t record(const struct bmc *bmc, const struct lanp_def *d, const uint8_t *data, size_t len,
-		     uint8_t out[SUITE_REC_MAX])
-{
-	struct bmc_reader r;
-	if (d->id != LANP_SUITE_PRIV) {
-		memcpy(out, data, len);
-		return len;
-	}
-	rd_init(&r, data, len);
-	rd_skip(&r, 1);
-	rd_bytes(&r, out, SUITE_PRIV_BYTES);
-	return SUITE_PRIV_BYTES + bmc_suites_enabled(bmc, out + SUITE_PRIV_BYTES);
-}
-
-uint8_t bmc_lanparm_set(struct bmc *bmc, uint8_t channel, uint8_t param, const uint8_t *data, size_t len)
-{
-	uint8_t rec[SUITE_REC_MAX > LANP_MAX_LEN ? SUITE_REC_MAX : LANP_MAX_LEN];
-
-	if (param == LANP_SET_IN_PROGRESS)
-		return set_in_progress(bmc, data, len);
-	const struct lanp_def *d = lookup(param);
-	if (!d)
-		return CC_LANP_NOT_SUPPORTED;
-	if (d->flags & LANP_RO)
-		return CC_LANP_READ_ONLY;
-	uint8_t cc = check(bmc, d, data, len);
-	if (cc != CC_OK)
-		return cc;
-	size_t n = record(bmc, d, data, len, rec);
-	if (bmc_persist(bmc, STORE_LANPARM, (uint16_t)(channel << 8 | param), rec, n) != 0)
-		return CC_UNSPECIFIED;
-	put(bmc, d, data, len);
-	bmc_logf(bmc, BMC_LOG_INFO, "audit: lan param %u set", param);
-	return CC_OK;
+	uint8_t b[SUITE_PRIV_BYTES], ids[16];
+	rd_skip(r, 1);
+	rd_bytes(r, b, sizeof b);
+	wr_bytes(rec, b, sizeof b);
+	wr_bytes(rec, ids, bmc_suites_enabled(bmc, ids));
 }
 
 /* Param 24's entries follow param 23's order, which follows the configured suites. If
@@ -419,7 +238,7 @@ uint8_t bmc_lanparm_set(struct bmc *bmc, uint8_t channel, uint8_t param, const u
  * written for it, and a newly enabled suite gets the default (ADMINISTRATOR), as on a
  * fresh start. Nibbles beyond the entries are kept only when nothing moved, so that a
  * client reading back its own write sees the bytes it wrote. */
-static int apply_suite_priv(struct bmc *bmc, const uint8_t *value, size_t len)
+static int replay_suite_priv(struct bmc *bmc, const uint8_t *value, size_t len)
 {
 	struct bmc_reader r;
 	uint8_t old[SUITE_PRIV_BYTES], old_ids[16], cur[16], b[SUITE_PRIV_BYTES];
@@ -452,21 +271,87 @@ static int apply_suite_priv(struct bmc *bmc, const uint8_t *value, size_t len)
 	return 0;
 }
 
+#define FIELD(m) ((uint8_t)offsetof(struct bmc_lanparm, m))
+#define RO BMC_PARAM_RO
+
+static const struct bmc_paramdef params[] = {
+	{.id = LANP_SET_IN_PROGRESS, .len = 1, .off = FIELD(set_in_progress)},
+	{.id = LANP_AUTH_SUPPORT, .len = 1, .off = NO_FIELD, .flags = RO, .get = get_auth_support},
+	{.id = LANP_AUTH_ENABLES, .len = 5, .off = FIELD(auth_enables), .check = check_auth_enables},
+	{.id = LANP_IP, .len = 4, .off = FIELD(ip)},
+	{.id = LANP_IP_SOURCE, .len = 1, .off = FIELD(ip_source), .check = check_ip_source},
+	{.id = LANP_MAC, .len = 6, .off = FIELD(mac), .check = check_mac},
+	{.id = LANP_NETMASK, .len = 4, .off = FIELD(netmask), .check = check_netmask},
+	{.id = LANP_IPV4_HDR, .len = 3, .off = FIELD(ipv4_hdr), .check = check_ipv4_hdr},
+	{.id = LANP_ARP_CTL, .len = 1, .off = FIELD(arp_ctl), .check = check_arp_ctl},
+	{.id = LANP_GARP_INTERVAL, .len = 1, .off = FIELD(garp_interval)},
+	{.id = LANP_GW_IP, .len = 4, .off = FIELD(gw_ip)},
+	{.id = LANP_GW_MAC, .len = 6, .off = FIELD(gw_mac), .check = check_mac},
+	{.id = LANP_BGW_IP, .len = 4, .off = FIELD(bgw_ip)},
+	{.id = LANP_BGW_MAC, .len = 6, .off = FIELD(bgw_mac), .check = check_mac},
+	{.id = LANP_COMMUNITY, .len = 18, .off = FIELD(community), .check = check_community},
+	{.id = LANP_VLAN_ID, .len = 2, .off = NO_FIELD, .check = check_vlan_id, .get = get_vlan_id, .put = put_vlan_id},
+	{.id = LANP_VLAN_PRIO, .len = 1, .off = FIELD(vlan_prio), .check = check_vlan_prio},
+	{.id = LANP_SUITE_COUNT, .len = 1, .off = NO_FIELD, .flags = RO, .get = get_suite_count},
+	{.id = LANP_SUITE_IDS, .len = 17, .off = NO_FIELD, .flags = RO, .get = get_suite_ids},
+	{.id = LANP_SUITE_PRIV, .len = 9, .off = NO_FIELD, .check = check_suite_priv, .get = get_suite_priv,
+	 .put = put_suite_priv, .record = record_suite_priv, .replay = replay_suite_priv},
+	{.id = LANP_BAD_PW, .len = 6, .off = FIELD(bad_pw), .check = check_bad_pw},
+};
+
+_Static_assert(sizeof(((struct bmc_lanparm *)0)->suite_priv) == SUITE_PRIV_BYTES, "param 24 layout");
+
+/* Only channel 1 has LAN parameters. */
+static const struct bmc_paramtab lan_tab = {
+	.defs = params,
+	.count = sizeof params / sizeof params[0],
+	.state_off = offsetof(struct bmc, lan),
+	.name = "lan",
+	.revision = BMC_LANPARM_REVISION,
+	.cc_not_supported = CC_LANP_NOT_SUPPORTED,
+	.cc_set_in_progress = CC_LANP_SET_IN_PROGRESS,
+	.cc_read_only = CC_LANP_READ_ONLY,
+	.store_type = STORE_LANPARM,
+	.key_has_channel = true,
+	.channel = CHANNEL_LAN,
+};
+
+/* ---- public API ---- */
+
+void bmc_lanparm_defaults(struct bmc *bmc)
+{
+	struct bmc_lanparm *l = &bmc->lan;
+	uint8_t ids[16];
+	size_t n = bmc_suites_enabled(bmc, ids);
+
+	memset(l, 0, sizeof *l);
+	for (int i = 0; i < 5; i++)
+		l->auth_enables[i] = i < 4 ? auth_support(bmc) : 0; /* OEM level: nothing */
+	memcpy(l->ip, bmc->cfg.ip, 4);
+	l->ip_source = 1; /* static: the configuration names the address */
+	memcpy(l->mac, bmc->cfg.mac, 6);
+	memcpy(l->netmask, bmc->cfg.netmask, 4);
+	memcpy(l->ipv4_hdr, ipv4_hdr_default, 3);
+	memcpy(l->gw_ip, bmc->cfg.gateway, 4);
+	memcpy(l->community, "public", 6); /* table 23-4 default */
+	for (size_t i = 0; i < n; i++)
+		set_nibble(l->suite_priv, i, PRIV_ADMIN);
+}
+
+uint8_t bmc_lanparm_get(struct bmc *bmc, uint8_t param, uint8_t set_sel, uint8_t block_sel, bool rev_only,
+			struct bmc_writer *w)
+{
+	return bmc_paramtab_get(bmc, &lan_tab, param, set_sel, block_sel, rev_only, w);
+}
+
+uint8_t bmc_lanparm_set(struct bmc *bmc, uint8_t channel, uint8_t param, const uint8_t *data, size_t len)
+{
+	return bmc_paramtab_set(bmc, &lan_tab, channel, param, data, len);
+}
+
 int bmc_lanparm_apply(struct bmc *bmc, uint16_t key, const uint8_t *value, size_t len)
 {
-	uint8_t channel = (uint8_t)(key >> 8), param = (uint8_t)key;
-	const struct lanp_def *d = lookup(param);
-
-	/* Only channel 1 has LAN parameters; param 0 is volatile and read-only ones are
-	 * never written, so such records can only be corrupt. */
-	if (channel != CHANNEL_LAN || !d || param == LANP_SET_IN_PROGRESS || (d->flags & LANP_RO) || !value)
-		return -1;
-	if (param == LANP_SUITE_PRIV)
-		return apply_suite_priv(bmc, value, len);
-	if (check(bmc, d, value, len) != CC_OK)
-		return -1;
-	put(bmc, d, value, len);
-	return 0;
+	return bmc_paramtab_apply(bmc, &lan_tab, key, value, len);
 }
 
 uint8_t bmc_lanparm_suite_priv(const struct bmc *bmc, uint8_t suite)

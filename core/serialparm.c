@@ -2,8 +2,8 @@
  * and the Set Serial/Modem Mux status byte (§25.3).
  *
  * As for the LAN parameters (lanparm.c) one table gives each parameter's exact length,
- * its bytes in struct bmc_serialparm and a validator; every accepted write is durable
- * before memory changes, and "set in progress" is the advisory lock the spec describes.
+ * its bytes in struct bmc_serialparm and a validator; Get, Set, "set in progress" and
+ * replay are the shared engine's (paramtab.c).
  * bmcd has no modem, no PPP and no alerting over serial, so only the parameters of a
  * direct-connect port exist; the others answer 80h (not supported). */
 #include <stddef.h>
@@ -12,12 +12,12 @@
 #include "bmc/store.h"
 #include "channels.h"
 #include "lanparm.h" /* CC_LANP_*: the same command-specific codes */
+#include "paramtab.h"
 #include "serial.h"
 #include "state.h"
 
-#define RO 0x01
-#define NO_FIELD 0xFF
-#define SERP_MAX_LEN 5
+#define RO BMC_PARAM_RO
+#define NO_FIELD BMC_PARAM_NO_FIELD
 
 _Static_assert(sizeof(struct bmc_serialparm) < NO_FIELD, "field offsets must fit in a byte");
 
@@ -25,16 +25,6 @@ _Static_assert(sizeof(struct bmc_serialparm) < NO_FIELD, "field offsets must fit
  * password. */
 #define AUTH_NONE 0x01
 #define AUTH_PASSWORD 0x10
-
-typedef uint8_t check_fn(const struct bmc *bmc, struct bmc_reader *r);
-
-struct serp_def {
-	uint8_t id;
-	uint8_t len;
-	uint8_t off;
-	uint8_t flags;
-	check_fn *check;
-};
 
 /* What a serial login can use: [SYS PWD] sends the password in the clear (straight
  * password); "none" is the session-less access the configuration may allow. bmcd
@@ -44,13 +34,14 @@ static uint8_t auth_support(const struct bmc *bmc)
 	return (uint8_t)(AUTH_PASSWORD | (bmc->cfg.serial_priv != PRIV_NONE ? AUTH_NONE : 0));
 }
 
+static void get_auth_support(const struct bmc *bmc, struct bmc_writer *w)
+{
+	wr_u8(w, auth_support(bmc));
+}
+
 static uint8_t check_auth_enables(const struct bmc *bmc, struct bmc_reader *r)
 {
-	uint8_t allowed = auth_support(bmc);
-	for (int i = 0; i < 5; i++)
-		if (rd_u8(r) & (uint8_t)~allowed)
-			return CC_INVALID_FIELD;
-	return CC_OK;
+	return bmc_paramtab_check_auth_enables(r, auth_support(bmc));
 }
 
 /* Param 3: PPP and modem connect mode do not exist here, and a port with neither
@@ -114,38 +105,32 @@ static uint8_t check_term_config(const struct bmc *bmc, struct bmc_reader *r)
 
 #define FIELD(m) ((uint8_t)offsetof(struct bmc_serialparm, m))
 
-static const struct serp_def params[] = {
-	{SERP_SET_IN_PROGRESS, 1, FIELD(set_in_progress), 0, NULL},
-	{SERP_AUTH_SUPPORT, 1, NO_FIELD, RO, NULL},
-	{SERP_AUTH_ENABLES, 5, FIELD(auth_enables), 0, check_auth_enables},
-	{SERP_CONN_MODE, 1, FIELD(conn_mode), 0, check_conn_mode},
-	{SERP_INACTIVITY, 1, FIELD(inactivity), 0, check_inactivity},
-	{SERP_CALLBACK, 5, FIELD(callback), 0, check_callback},
-	{SERP_TERMINATION, 1, FIELD(termination), 0, check_termination},
-	{SERP_COMM, 2, FIELD(comm), 0, check_comm},
-	{SERP_MUX_CONTROL, 2, FIELD(mux_control), 0, NULL},
-	{SERP_TERM_CONFIG, 2, FIELD(term_config), 0, check_term_config},
+static const struct bmc_paramdef params[] = {
+	{.id = SERP_SET_IN_PROGRESS, .len = 1, .off = FIELD(set_in_progress)},
+	{.id = SERP_AUTH_SUPPORT, .len = 1, .off = NO_FIELD, .flags = RO, .get = get_auth_support},
+	{.id = SERP_AUTH_ENABLES, .len = 5, .off = FIELD(auth_enables), .check = check_auth_enables},
+	{.id = SERP_CONN_MODE, .len = 1, .off = FIELD(conn_mode), .check = check_conn_mode},
+	{.id = SERP_INACTIVITY, .len = 1, .off = FIELD(inactivity), .check = check_inactivity},
+	{.id = SERP_CALLBACK, .len = 5, .off = FIELD(callback), .check = check_callback},
+	{.id = SERP_TERMINATION, .len = 1, .off = FIELD(termination), .check = check_termination},
+	{.id = SERP_COMM, .len = 2, .off = FIELD(comm), .check = check_comm},
+	{.id = SERP_MUX_CONTROL, .len = 2, .off = FIELD(mux_control)},
+	{.id = SERP_TERM_CONFIG, .len = 2, .off = FIELD(term_config), .check = check_term_config},
 };
 
-static const struct serp_def *lookup(uint8_t id)
-{
-	for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
-		if (params[i].id == id)
-			return &params[i];
-	return NULL;
-}
-
-static uint8_t check(const struct bmc *bmc, const struct serp_def *d, const uint8_t *data, size_t len)
-{
-	struct bmc_reader r;
-	if (len != d->len)
-		return CC_REQ_LEN_INVALID;
-	if (!d->check)
-		return CC_OK;
-	rd_init(&r, data, len);
-	uint8_t cc = d->check(bmc, &r);
-	return cc == CC_OK && !rd_done(&r) ? CC_UNSPECIFIED : cc;
-}
+/* The store key is the parameter alone: serial parameters belong to one channel. */
+static const struct bmc_paramtab serial_tab = {
+	.defs = params,
+	.count = sizeof params / sizeof params[0],
+	.state_off = offsetof(struct bmc, serial.parm),
+	.name = "serial",
+	.revision = BMC_SERIALPARM_REVISION,
+	.cc_not_supported = CC_LANP_NOT_SUPPORTED,
+	.cc_set_in_progress = CC_LANP_SET_IN_PROGRESS,
+	.cc_read_only = CC_LANP_READ_ONLY,
+	.store_type = STORE_SERIALPARM,
+	.key_has_channel = false,
+};
 
 uint8_t bmc_serial_rate_code(uint32_t bps)
 {
@@ -191,71 +176,17 @@ void bmc_serial_defaults(struct bmc *bmc)
 uint8_t bmc_serialparm_get(struct bmc *bmc, uint8_t param, uint8_t set_sel, uint8_t block_sel, bool rev_only,
 			   struct bmc_writer *w)
 {
-	const struct serp_def *d = lookup(param);
-	if (!d)
-		return CC_LANP_NOT_SUPPORTED;
-	if (set_sel != 0 || block_sel != 0)
-		return CC_INVALID_FIELD;
-	wr_u8(w, BMC_SERIALPARM_REVISION);
-	if (rev_only)
-		return CC_OK;
-	if (d->id == SERP_AUTH_SUPPORT)
-		wr_u8(w, auth_support(bmc));
-	else
-		wr_bytes(w, (const uint8_t *)&bmc->serial.parm + d->off, d->len);
-	return CC_OK;
-}
-
-/* Param 0, §25.1: 00b set complete, 01b set in progress, 10b commit write. Volatile. */
-static uint8_t set_in_progress(struct bmc *bmc, const uint8_t *data, size_t len)
-{
-	if (len != 1)
-		return CC_REQ_LEN_INVALID;
-	switch (data[0]) {
-	case 0x00:
-		bmc->serial.parm.set_in_progress = 0;
-		return CC_OK;
-	case 0x01:
-		if (bmc->serial.parm.set_in_progress == 0x01)
-			return CC_LANP_SET_IN_PROGRESS;
-		bmc->serial.parm.set_in_progress = 0x01;
-		return CC_OK;
-	case 0x02:
-		return CC_OK; /* writes are durable when answered: nothing left to commit */
-	default:
-		return CC_INVALID_FIELD;
-	}
+	return bmc_paramtab_get(bmc, &serial_tab, param, set_sel, block_sel, rev_only, w);
 }
 
 uint8_t bmc_serialparm_set(struct bmc *bmc, uint8_t param, const uint8_t *data, size_t len)
 {
-	if (param == SERP_SET_IN_PROGRESS)
-		return set_in_progress(bmc, data, len);
-	const struct serp_def *d = lookup(param);
-	if (!d)
-		return CC_LANP_NOT_SUPPORTED;
-	if (d->flags & RO)
-		return CC_LANP_READ_ONLY;
-	uint8_t cc = check(bmc, d, data, len);
-	if (cc != CC_OK)
-		return cc;
-	if (bmc_persist(bmc, STORE_SERIALPARM, param, data, len) != 0)
-		return CC_UNSPECIFIED;
-	memcpy((uint8_t *)&bmc->serial.parm + d->off, data, len);
-	bmc_logf(bmc, BMC_LOG_INFO, "audit: serial param %u set", param);
-	return CC_OK;
+	return bmc_paramtab_set(bmc, &serial_tab, CHANNEL_SERIAL, param, data, len);
 }
 
 int bmc_serialparm_apply(struct bmc *bmc, uint16_t key, const uint8_t *value, size_t len)
 {
-	const struct serp_def *d = key <= 0xFF ? lookup((uint8_t)key) : NULL;
-	/* Param 0 is volatile and read-only ones are never written: such records are corrupt. */
-	if (!d || d->id == SERP_SET_IN_PROGRESS || (d->flags & RO) || !value)
-		return -1;
-	if (check(bmc, d, value, len) != CC_OK)
-		return -1;
-	memcpy((uint8_t *)&bmc->serial.parm + d->off, value, len);
-	return 0;
+	return bmc_paramtab_apply(bmc, &serial_tab, key, value, len);
 }
 
 uint8_t bmc_serial_mux_byte(const struct bmc *bmc, bool accepted)

@@ -14,82 +14,18 @@
 #include "fake_platform.h"
 #include "lanparm.h"
 
-#define SUITES_3_17 ((1u << 3) | (1u << 17))
+#define PARAM_GET_CMD CMD_GET_LAN_CONFIG
+#define PARAM_SET_CMD CMD_SET_LAN_CONFIG
+#define PARAM_GET_PRIV PRIV_OPERATOR
+#define PARAM_SET_PRIV PRIV_ADMIN
+#include "param_client.h"
 
-struct rsp {
-	uint8_t cc;
-	uint8_t data[BMC_MAX_MSG];
-	size_t len;
-};
+#define SUITES_3_17 ((1u << 3) | (1u << 17))
 
 static struct rsp xfer(struct bmc *bmc, uint8_t cmd, uint8_t priv, uint8_t channel, const uint8_t *data, size_t len)
 {
-	struct bmc_req req = {
-		.netfn = NETFN_TRANSPORT, .cmd = cmd, .channel = channel, .priv = priv, .data = data, .len = len,
-	};
-	struct bmc_writer w;
-	struct rsp r;
-	memset(&r, 0, sizeof r);
-	wr_init(&w, r.data, sizeof r.data);
-	r.cc = bmc_dispatch(bmc, &req, &w);
-	r.len = wr_len(&w);
-	return r;
+	return xfer_on(bmc, NETFN_TRANSPORT, cmd, priv, channel, data, len);
 }
-
-static struct rsp get_sel(struct bmc *bmc, uint8_t chan, uint8_t param, uint8_t set_sel, uint8_t block_sel)
-{
-	const uint8_t q[4] = {chan, param, set_sel, block_sel};
-	return xfer(bmc, CMD_GET_LAN_CONFIG, PRIV_OPERATOR, CHANNEL_LAN, q, 4);
-}
-
-static struct rsp get(struct bmc *bmc, uint8_t param)
-{
-	return get_sel(bmc, 1, param, 0, 0);
-}
-
-static uint8_t set_ch(struct bmc *bmc, uint8_t chan, uint8_t param, const uint8_t *data, size_t len)
-{
-	uint8_t q[64];
-	assert_true(len + 2 <= sizeof q);
-	q[0] = chan;
-	q[1] = param;
-	memcpy(q + 2, data, len);
-	return xfer(bmc, CMD_SET_LAN_CONFIG, PRIV_ADMIN, CHANNEL_LAN, q, len + 2).cc;
-}
-
-static uint8_t set(struct bmc *bmc, uint8_t param, const uint8_t *data, size_t len)
-{
-	return set_ch(bmc, 1, param, data, len);
-}
-
-/* Get must answer 00, revision 11h and exactly `want`. */
-static void expect(struct bmc *bmc, uint8_t param, const uint8_t *want, size_t len)
-{
-	struct rsp r = get(bmc, param);
-	assert_int_equal(r.cc, CC_OK);
-	assert_int_equal(r.len, len + 1);
-	assert_int_equal(r.data[0], 0x11);
-	assert_memory_equal(r.data + 1, want, len);
-}
-
-#define EXPECT(bmc, param, ...)                                                                                \
-	do {                                                                                                   \
-		const uint8_t want_[] = {__VA_ARGS__};                                                         \
-		expect(bmc, param, want_, sizeof want_);                                                       \
-	} while (0)
-
-#define SET(bmc, param, ...)                                                                                   \
-	do {                                                                                                   \
-		const uint8_t v_[] = {__VA_ARGS__};                                                            \
-		assert_int_equal(set(bmc, param, v_, sizeof v_), CC_OK);                                       \
-		expect(bmc, param, v_, sizeof v_);                                                             \
-	} while (0)
-
-#define SET_CC(bmc, cc, param, ...)                                                                            \
-	do {                                                                                                   \
-		const uint8_t v_[] = {__VA_ARGS__};                                                            \
-		assert_int_equal(set(bmc, param, v_, sizeof v_), cc);                                          \
-	} while (0)
 
 static struct bmc *new_bmc(struct fake_platform *fp, uint32_t suites, bool ipmi15)
 {

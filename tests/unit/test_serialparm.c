@@ -13,11 +13,12 @@
 #include "dispatch.h"
 #include "fake_platform.h"
 
-struct rsp {
-	uint8_t cc;
-	uint8_t data[BMC_MAX_MSG];
-	size_t len;
-};
+#define PARAM_GET_CMD CMD_GET_SERIAL_CONFIG
+#define PARAM_SET_CMD CMD_SET_SERIAL_CONFIG
+#define PARAM_GET_PRIV PRIV_OPERATOR
+#define PARAM_SET_PRIV PRIV_ADMIN
+#define PARAM_CHAN CHANNEL_SERIAL
+#include "param_client.h"
 
 struct t {
 	struct fake_platform fp;
@@ -49,44 +50,10 @@ static int teardown(void **state)
 
 static struct rsp xfer(struct bmc *bmc, uint8_t cmd, uint8_t priv, const uint8_t *data, size_t len)
 {
-	struct bmc_req req = {
-		.netfn = NETFN_TRANSPORT, .cmd = cmd, .channel = CHANNEL_LAN, .priv = priv, .data = data, .len = len,
-	};
-	struct bmc_writer w;
-	struct rsp r;
-	memset(&r, 0, sizeof r);
-	wr_init(&w, r.data, sizeof r.data);
-	r.cc = bmc_dispatch(bmc, &req, &w);
-	r.len = wr_len(&w);
-	return r;
-}
-
-static struct rsp get(struct bmc *bmc, uint8_t param)
-{
-	const uint8_t q[4] = {CHANNEL_SERIAL, param, 0, 0};
-	return xfer(bmc, CMD_GET_SERIAL_CONFIG, PRIV_OPERATOR, q, 4);
-}
-
-static uint8_t set(struct bmc *bmc, uint8_t param, const uint8_t *data, size_t len)
-{
-	uint8_t q[16];
-	assert_true(len + 2 <= sizeof q);
-	q[0] = CHANNEL_SERIAL;
-	q[1] = param;
-	memcpy(q + 2, data, len);
-	return xfer(bmc, CMD_SET_SERIAL_CONFIG, PRIV_ADMIN, q, len + 2).cc;
+	return xfer_on(bmc, NETFN_TRANSPORT, cmd, priv, CHANNEL_LAN, data, len);
 }
 
 #define BYTES(...) (const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__})
-#define EXPECT(bmc, param, ...)                                                                                \
-	do {                                                                                                   \
-		const uint8_t want_[] = {__VA_ARGS__};                                                         \
-		struct rsp r_ = get(bmc, param);                                                               \
-		assert_int_equal(r_.cc, CC_OK);                                                                \
-		assert_int_equal(r_.len, sizeof want_ + 1);                                                    \
-		assert_int_equal(r_.data[0], 0x11);                                                            \
-		assert_memory_equal(r_.data + 1, want_, sizeof want_);                                         \
-	} while (0)
 
 static void test_defaults(void **state)
 {

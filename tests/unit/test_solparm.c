@@ -14,83 +14,13 @@
 #include "fake_platform.h"
 #include "solparm.h"
 
+#define PARAM_GET_CMD 0x22 /* Get SOL Configuration Parameters */
+#define PARAM_SET_CMD 0x21 /* Set SOL Configuration Parameters */
+#define PARAM_GET_PRIV PRIV_USER
+#define PARAM_SET_PRIV PRIV_ADMIN
+#include "param_client.h"
+
 static struct fake_platform fp;
-
-struct rsp {
-	uint8_t cc;
-	uint8_t data[BMC_MAX_MSG];
-	size_t len;
-};
-
-static struct rsp xfer_on(struct bmc *bmc, uint8_t netfn, uint8_t cmd, uint8_t priv, uint8_t channel,
-			  const uint8_t *data, size_t len)
-{
-	struct bmc_req req = {
-		.netfn = netfn, .cmd = cmd, .channel = channel, .priv = priv, .data = data, .len = len,
-	};
-	struct bmc_writer w;
-	struct rsp r;
-	memset(&r, 0, sizeof r);
-	wr_init(&w, r.data, sizeof r.data);
-	r.cc = bmc_dispatch(bmc, &req, &w);
-	r.len = wr_len(&w);
-	return r;
-}
-
-static struct rsp get_full(struct bmc *bmc, uint8_t chan, uint8_t param, uint8_t set_sel, uint8_t block_sel)
-{
-	const uint8_t q[4] = {chan, param, set_sel, block_sel};
-	return xfer_on(bmc, NETFN_TRANSPORT, 0x22, PRIV_USER, CHANNEL_LAN, q, 4);
-}
-
-static struct rsp get(struct bmc *bmc, uint8_t param)
-{
-	return get_full(bmc, 1, param, 0, 0);
-}
-
-static uint8_t set_ch(struct bmc *bmc, uint8_t chan, uint8_t param, const uint8_t *data, size_t len)
-{
-	uint8_t q[8];
-	assert_true(len + 2 <= sizeof q);
-	q[0] = chan;
-	q[1] = param;
-	memcpy(q + 2, data, len);
-	return xfer_on(bmc, NETFN_TRANSPORT, 0x21, PRIV_ADMIN, CHANNEL_LAN, q, len + 2).cc;
-}
-
-static uint8_t set(struct bmc *bmc, uint8_t param, const uint8_t *data, size_t len)
-{
-	return set_ch(bmc, 1, param, data, len);
-}
-
-/* Get must answer 00, revision 11h and exactly `want`. */
-static void expect(struct bmc *bmc, uint8_t param, const uint8_t *want, size_t len)
-{
-	struct rsp r = get(bmc, param);
-	assert_int_equal(r.cc, CC_OK);
-	assert_int_equal(r.len, len + 1);
-	assert_int_equal(r.data[0], 0x11);
-	assert_memory_equal(r.data + 1, want, len);
-}
-
-#define EXPECT(bmc, param, ...)                                                                                \
-	do {                                                                                                   \
-		const uint8_t want_[] = {__VA_ARGS__};                                                         \
-		expect(bmc, param, want_, sizeof want_);                                                       \
-	} while (0)
-
-#define SET(bmc, param, ...)                                                                                   \
-	do {                                                                                                   \
-		const uint8_t v_[] = {__VA_ARGS__};                                                            \
-		assert_int_equal(set(bmc, param, v_, sizeof v_), CC_OK);                                       \
-		expect(bmc, param, v_, sizeof v_);                                                             \
-	} while (0)
-
-#define SET_CC(bmc, cc, param, ...)                                                                            \
-	do {                                                                                                   \
-		const uint8_t v_[] = {__VA_ARGS__};                                                            \
-		assert_int_equal(set(bmc, param, v_, sizeof v_), cc);                                          \
-	} while (0)
 
 static struct bmc *new_bmc(uint16_t port)
 {
@@ -154,13 +84,13 @@ static void revision_only_and_selectors(void **state)
 	(void)state;
 	struct bmc *bmc = new_bmc(623);
 	for (uint8_t p = 0; p <= 8; p++) {
-		struct rsp r = get_full(bmc, 0x81, p, 0, 0);
+		struct rsp r = get_sel(bmc, 0x81, p, 0, 0);
 		assert_int_equal(r.cc, CC_OK);
 		assert_int_equal(r.len, 1);
 		assert_int_equal(r.data[0], 0x11);
 		/* no parameter has sets or blocks */
-		assert_int_equal(get_full(bmc, 1, p, 1, 0).cc, CC_INVALID_FIELD);
-		assert_int_equal(get_full(bmc, 1, p, 0, 1).cc, CC_INVALID_FIELD);
+		assert_int_equal(get_sel(bmc, 1, p, 1, 0).cc, CC_INVALID_FIELD);
+		assert_int_equal(get_sel(bmc, 1, p, 0, 1).cc, CC_INVALID_FIELD);
 	}
 	free(bmc);
 }
@@ -172,7 +102,7 @@ static void unsupported_parameters_are_80h(void **state)
 	const uint8_t params[] = {9, 10, 0x7F, 0xC0, 0xFF};
 	for (size_t i = 0; i < sizeof params; i++) {
 		assert_int_equal(get(bmc, params[i]).cc, CC_SOLP_NOT_SUPPORTED);
-		assert_int_equal(get_full(bmc, 0x81, params[i], 0, 0).cc, CC_SOLP_NOT_SUPPORTED);
+		assert_int_equal(get_sel(bmc, 0x81, params[i], 0, 0).cc, CC_SOLP_NOT_SUPPORTED);
 		SET_CC(bmc, CC_SOLP_NOT_SUPPORTED, params[i], 0x00);
 	}
 	free(bmc);
@@ -185,17 +115,17 @@ static void channel_checks(void **state)
 	const uint8_t one = 0x01;
 
 	/* 0Eh = the channel the request came in on: LAN here */
-	assert_int_equal(get_full(bmc, 0x0E, 1, 0, 0).cc, CC_OK);
+	assert_int_equal(get_sel(bmc, 0x0E, 1, 0, 0).cc, CC_OK);
 	assert_int_equal(set_ch(bmc, 0x0E, 1, &one, 1), CC_OK);
 	/* other channels have no SOL: IPMB 0, serial 2, an absent one, the system interface */
 	const uint8_t others[] = {0x00, 0x02, 0x07, 0x0F};
 	for (size_t i = 0; i < sizeof others; i++) {
-		assert_int_equal(get_full(bmc, others[i], 1, 0, 0).cc, CC_INVALID_FIELD);
+		assert_int_equal(get_sel(bmc, others[i], 1, 0, 0).cc, CC_INVALID_FIELD);
 		assert_int_equal(set_ch(bmc, others[i], 1, &one, 1), CC_INVALID_FIELD);
 	}
 	/* reserved bits: Get [6:4], Set [7:4] */
-	assert_int_equal(get_full(bmc, 0x11, 1, 0, 0).cc, CC_INVALID_FIELD);
-	assert_int_equal(get_full(bmc, 0x41, 1, 0, 0).cc, CC_INVALID_FIELD);
+	assert_int_equal(get_sel(bmc, 0x11, 1, 0, 0).cc, CC_INVALID_FIELD);
+	assert_int_equal(get_sel(bmc, 0x41, 1, 0, 0).cc, CC_INVALID_FIELD);
 	assert_int_equal(set_ch(bmc, 0x81, 1, &one, 1), CC_INVALID_FIELD);
 	assert_int_equal(set_ch(bmc, 0x11, 1, &one, 1), CC_INVALID_FIELD);
 	/* "this channel" from the system interface is not a SOL channel */
