@@ -67,11 +67,24 @@ int daemon_core_start(struct daemon *d)
 	}
 	if (err[0])
 		log_warn("store: %s", err);
-	if (bmc_start(d->bmc)) {
+	/* The start-up records (the sensors' first events in the SEL; on a first start the
+	 * GUID and the admin user) share one fdatasync instead of one each: nothing is
+	 * answered before this returns, so DESIGN.md §6 holds. The password file keeps its
+	 * own fsync, which orders it before the user's record. (A cold reset may run
+	 * inside a batch that already defers: its state is put back.) */
+	bool was_deferring = store_file_deferring();
+	store_file_defer(true);
+	rc = bmc_start(d->bmc);
+	if (rc)
 		log_error("core start failed");
-		goto fail;
+	else if (bmc_needs_admin(d->bmc))
+		rc = daemon_provision_admin(d->bmc, d->cfg.state_dir);
+	store_file_defer(was_deferring);
+	if (store_file_commit_all(false)) {
+		log_error("store: the start-up records could not be made durable");
+		rc = -1;
 	}
-	if (bmc_needs_admin(d->bmc) && daemon_provision_admin(d->bmc, d->cfg.state_dir))
+	if (rc)
 		goto fail;
 	/* Serial/Modem parameter 7 may hold a bit rate a client set. */
 	serial_set_baud(&d->serial, bmc_serial_baud(d->bmc));
