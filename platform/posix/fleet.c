@@ -768,59 +768,27 @@ bool fleet_owns(const struct fleet *f, uint64_t tag)
 	return tag >= f->tag_base && tag < f->tag_base + FLEET_MAX;
 }
 
-/* The members' receive path: net_drain's, with one shared set of buffers. Filtering
- * that net.c applies to datagrams (source allow-lists, per-source limits) must be
- * applied here too when it exists. */
+static int member_datagram(void *arg, const struct bmc_peer *peer, const uint8_t *buf, size_t len)
+{
+	struct fleet_member *m = arg;
+	bmc_input(m->bmc, LAN_CHANNEL, peer, buf, len);
+	/* The reply is queued, so a reset may happen now: closing the store commits it,
+	 * and a failure there drops the queued replies. */
+	return m->reset_pending && member_reset(m) ? -1 : 0;
+}
+
+/* The members' receive path is the LAN sockets' (net_drain_fd), with one shared set of
+ * buffers. Filtering that net.c applies to datagrams (source allow-lists, per-source
+ * limits) must be applied here too when it exists. */
 int fleet_event(struct fleet *f, uint64_t tag)
 {
 	struct fleet_member *m = f->m[tag - f->tag_base];
-	struct mmsghdr msgs[NET_BATCH];
-	struct iovec iov[NET_BATCH];
-	struct sockaddr_storage from[NET_BATCH];
-	unsigned total = 0;
-	int rc = 0;
+	int stop;
 
 	if (!m) /* removed earlier in this round */
 		return 0;
-	while (total < DRAIN_BUDGET) {
-		unsigned want = DRAIN_BUDGET - total < NET_BATCH ? DRAIN_BUDGET - total : NET_BATCH;
-		memset(msgs, 0, sizeof msgs[0] * want);
-		for (unsigned k = 0; k < want; k++) {
-			iov[k].iov_base = f->bufs[k];
-			iov[k].iov_len = sizeof f->bufs[k];
-			msgs[k].msg_hdr.msg_iov = &iov[k];
-			msgs[k].msg_hdr.msg_iovlen = 1;
-			msgs[k].msg_hdr.msg_name = &from[k];
-			msgs[k].msg_hdr.msg_namelen = sizeof from[k];
-		}
-		int got = recvmmsg(m->fd, msgs, want, MSG_DONTWAIT, NULL);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		/* Replies wait for the batch's end, and store puts for one commit there. */
-		outq_begin(&f->q);
-		for (int k = 0; k < got && rc == 0; k++) {
-			struct bmc_peer peer;
-			total++;
-			if (msgs[k].msg_hdr.msg_flags & MSG_TRUNC) {
-				f->dropped_oversize++;
-				continue;
-			}
-			if (addr_to_peer(&from[k], 0, &peer))
-				continue;
-			bmc_input(m->bmc, LAN_CHANNEL, &peer, f->bufs[k], msgs[k].msg_len);
-			/* The reply is queued, so a reset may happen now: closing the store
-			 * commits it, and a failure there drops the queued replies. */
-			if (m->reset_pending && member_reset(m))
-				rc = -1;
-		}
-		outq_end(&f->q);
-		if (rc || (unsigned)got < want)
-			break;
-	}
-	return rc;
+	net_drain_fd(m->fd, 0, f->bufs, &f->q, &f->dropped_oversize, DRAIN_BUDGET, member_datagram, m, &stop);
+	return stop ? -1 : 0;
 }
 
 int fleet_tick(struct fleet *f, uint64_t now_ms)

@@ -77,15 +77,16 @@ static int gc_commit(void *arg)
 
 static const struct outq_hooks group_commit = {.defer = gc_defer, .commit = gc_commit};
 
-static void on_datagram(void *arg, const struct bmc_peer *peer, const uint8_t *buf, size_t len)
+static int on_datagram(void *arg, const struct bmc_peer *peer, const uint8_t *buf, size_t len)
 {
 	struct loop *l = arg;
 	if (l->fatal)
-		return;
+		return 0;
 	bmc_input(l->d->bmc, 1 /* LAN channel */, peer, buf, len);
 	/* The reply (if any) was sent inside bmc_input, so a reset may happen now. */
 	if (l->d->reset_pending && daemon_core_reset(l->d))
 		l->fatal = 1;
+	return 0;
 }
 
 static int add_fd(int ep, int fd, uint64_t tag)

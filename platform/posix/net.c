@@ -102,27 +102,29 @@ void net_close(struct net *net)
 	net->n = 0;
 }
 
-unsigned net_drain(struct net *net, unsigned i, unsigned budget, net_input_fn *fn, void *arg)
+unsigned net_drain_fd(int fd, uint16_t endpoint, uint8_t (*bufs)[NET_DGRAM_MAX], struct outq *q,
+		      uint64_t *oversize, unsigned budget, net_input_fn *fn, void *arg, int *stop)
 {
 	struct mmsghdr msgs[NET_BATCH];
 	struct iovec iov[NET_BATCH];
 	struct sockaddr_storage from[NET_BATCH];
 	unsigned total = 0;
 
+	*stop = 0;
 	/* recvmmsg: one system call per batch instead of per datagram, which matters under
 	 * load (a flood of RMCP pings or Open Session requests). */
 	while (total < budget) {
 		unsigned want = budget - total < NET_BATCH ? budget - total : NET_BATCH;
 		memset(msgs, 0, sizeof msgs[0] * want);
 		for (unsigned k = 0; k < want; k++) {
-			iov[k].iov_base = net->bufs[k];
-			iov[k].iov_len = sizeof net->bufs[k];
+			iov[k].iov_base = bufs[k];
+			iov[k].iov_len = NET_DGRAM_MAX;
 			msgs[k].msg_hdr.msg_iov = &iov[k];
 			msgs[k].msg_hdr.msg_iovlen = 1;
 			msgs[k].msg_hdr.msg_name = &from[k];
 			msgs[k].msg_hdr.msg_namelen = sizeof from[k];
 		}
-		int got = recvmmsg(net->fd[i], msgs, want, MSG_DONTWAIT, NULL);
+		int got = recvmmsg(fd, msgs, want, MSG_DONTWAIT, NULL);
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
@@ -131,23 +133,30 @@ unsigned net_drain(struct net *net, unsigned i, unsigned budget, net_input_fn *f
 			break;
 		}
 		/* Replies wait for the batch's end, and store puts for one commit there. */
-		outq_begin(&net->q);
-		for (int k = 0; k < got; k++) {
+		outq_begin(q);
+		for (int k = 0; k < got && !*stop; k++) {
 			struct bmc_peer peer;
 			total++;
 			if (msgs[k].msg_hdr.msg_flags & MSG_TRUNC) {
-				net->dropped_oversize++;
+				(*oversize)++;
 				continue;
 			}
-			if (addr_to_peer(&from[k], (uint16_t)i, &peer))
+			if (addr_to_peer(&from[k], endpoint, &peer))
 				continue;
-			fn(arg, &peer, net->bufs[k], msgs[k].msg_len);
+			*stop = fn(arg, &peer, bufs[k], msgs[k].msg_len);
 		}
-		outq_end(&net->q);
-		if ((unsigned)got < want)
+		outq_end(q);
+		if (*stop || (unsigned)got < want)
 			break;
 	}
 	return total;
+}
+
+unsigned net_drain(struct net *net, unsigned i, unsigned budget, net_input_fn *fn, void *arg)
+{
+	int stop;
+	return net_drain_fd(net->fd[i], (uint16_t)i, net->bufs, &net->q, &net->dropped_oversize, budget, fn, arg,
+			    &stop);
 }
 
 int net_send(struct net *net, const struct bmc_peer *peer, const void *buf, size_t len)

@@ -29,7 +29,9 @@ struct net {
 	uint8_t bufs[NET_BATCH][NET_DGRAM_MAX];
 };
 
-typedef void net_input_fn(void *arg, const struct bmc_peer *peer, const uint8_t *buf, size_t len);
+/* One received datagram. Returns 0 to go on, nonzero to stop reading (the replies
+ * already queued still leave at the batch's end). */
+typedef int net_input_fn(void *arg, const struct bmc_peer *peer, const uint8_t *buf, size_t len);
 
 /* Binds every address. On failure closes what was opened and returns -1 with one line
  * in err naming the address and the fix. */
@@ -38,6 +40,13 @@ void net_close(struct net *net);
 /* Reads up to budget pending datagrams from socket i, calling fn for each. Returns the
  * number read; fewer than budget means the socket is drained. */
 unsigned net_drain(struct net *net, unsigned i, unsigned budget, net_input_fn *fn, void *arg);
+/* The receive path net_drain and the fleet's members share: up to budget datagrams from
+ * fd, one recvmmsg per batch into bufs, fn called for each (peers tagged endpoint); a
+ * batch's replies wait in q for its group commit. Oversized datagrams are dropped and
+ * counted in *oversize. Returns the number read; *stop receives fn's nonzero answer,
+ * which ends the reading early (0 otherwise). */
+unsigned net_drain_fd(int fd, uint16_t endpoint, uint8_t (*bufs)[NET_DGRAM_MAX], struct outq *q,
+		      uint64_t *oversize, unsigned budget, net_input_fn *fn, void *arg, int *stop);
 /* Sends one datagram from the socket peer->endpoint names (queued while a received
  * batch is processed, and sent at its end after the group commit). Returns 0, or -1
  * when it could not be sent or was dropped because a commit failed. */
