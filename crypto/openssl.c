@@ -118,12 +118,10 @@ static void keyed_clear(struct keyed *k)
 }
 
 /* The slot holding (kind, key), and whether it is already keyed with it; on a miss, the
- * set's older slot, emptied of its previous key. NULL for a key too long to keep. */
+ * set's older slot, emptied of its previous key. len is at most KEYED_KEY_MAX. */
 static struct keyed *keyed_find(uint8_t kind, const void *key, size_t len, bool *hit)
 {
 	*hit = false;
-	if (len > KEYED_KEY_MAX)
-		return NULL;
 	unsigned set = set_of(kind, key, len);
 	struct keyed *s = cache.slot[set];
 	for (unsigned w = 0; w < 2; w++) {
@@ -155,35 +153,32 @@ static void keyed_mark(struct keyed *k, uint8_t kind, const void *key, size_t le
 	k->kind = kind;
 }
 
-/* An HMAC context keyed with key, ready for updates. */
-static EVP_MAC_CTX *mac_ctx(enum bmc_hash h, const void *key, size_t keylen)
+/* Keys ctx with key for HMAC under h. */
+static bool mac_key(EVP_MAC_CTX *ctx, enum bmc_hash h, const void *key, size_t keylen)
 {
 	/* An empty key is legal in IPMI (a user without password, no Kg). EVP_MAC_init
 	 * treats a NULL key as "keep the previous key", so pass a valid empty buffer. */
 	static const uint8_t empty_key[1];
-	const void *k = keylen ? key : empty_key;
-	uint8_t kind = (uint8_t)(1 + h);
-	bool hit;
-
-	if (!cache.hmac && !(cache.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL)))
-		return NULL;
-	struct keyed *slot = keyed_find(kind, key, keylen, &hit);
-	if (slot && hit)
-		return EVP_MAC_init(slot->mac, NULL, 0, NULL) ? slot->mac : NULL; /* same key, fresh message */
-	if (slot && !slot->mac && !(slot->mac = EVP_MAC_CTX_new(cache.hmac)))
-		return NULL;
-	EVP_MAC_CTX *ctx = slot ? slot->mac : NULL;
-	if (!ctx) { /* a key too long to keep: a context of its own, this once */
-		cache.stats.uncached++;
-		return NULL;
-	}
 	OSSL_PARAM params[2];
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)hash_name(h), 0);
 	params[1] = OSSL_PARAM_construct_end();
-	if (!EVP_MAC_init(ctx, k, keylen, params))
+	return EVP_MAC_init(ctx, keylen ? key : empty_key, keylen, params) == 1;
+}
+
+/* An HMAC context keyed with key (at most KEYED_KEY_MAX bytes), ready for updates. */
+static EVP_MAC_CTX *mac_ctx(enum bmc_hash h, const void *key, size_t keylen)
+{
+	uint8_t kind = (uint8_t)(1 + h);
+	bool hit;
+	struct keyed *slot = keyed_find(kind, key, keylen, &hit);
+	if (hit) /* same key, fresh message: the inner midstate is copied back */
+		return EVP_MAC_init(slot->mac, NULL, 0, NULL) ? slot->mac : NULL;
+	if (!slot->mac && !(slot->mac = EVP_MAC_CTX_new(cache.hmac)))
+		return NULL;
+	if (!mac_key(slot->mac, h, key, keylen))
 		return NULL;
 	keyed_mark(slot, kind, key, keylen);
-	return ctx;
+	return slot->mac;
 }
 
 static int mac_run(EVP_MAC_CTX *ctx, enum bmc_hash h, const struct bmc_iov *iov, size_t n,
@@ -203,11 +198,8 @@ static int mac_run(EVP_MAC_CTX *ctx, enum bmc_hash h, const struct bmc_iov *iov,
 static int mac_once(enum bmc_hash h, const void *key, size_t keylen, const struct bmc_iov *iov, size_t n,
 		    uint8_t out[BMC_HASH_MAX])
 {
-	OSSL_PARAM params[2];
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)hash_name(h), 0);
-	params[1] = OSSL_PARAM_construct_end();
 	EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(cache.hmac);
-	int rc = ctx && EVP_MAC_init(ctx, key, keylen, params) ? mac_run(ctx, h, iov, n, out) : -1;
+	int rc = ctx && mac_key(ctx, h, key, keylen) ? mac_run(ctx, h, iov, n, out) : -1;
 	EVP_MAC_CTX_free(ctx);
 	return rc;
 }
@@ -220,11 +212,15 @@ int bmc_hmacv(enum bmc_hash h, const void *key, size_t keylen, const struct bmc_
 	memset(out, 0, BMC_HASH_MAX);
 	if (!hash_name(h) || (!key && keylen))
 		goto out;
-	EVP_MAC_CTX *ctx = mac_ctx(h, key, keylen);
-	if (ctx)
-		rc = mac_run(ctx, h, iov, n, out);
-	else if (cache.hmac && keylen > KEYED_KEY_MAX)
+	if (!cache.hmac && !(cache.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL)))
+		goto out;
+	if (keylen > KEYED_KEY_MAX) {
+		cache.stats.uncached++;
 		rc = mac_once(h, key, keylen, iov, n, out);
+	} else {
+		EVP_MAC_CTX *ctx = mac_ctx(h, key, keylen);
+		rc = ctx ? mac_run(ctx, h, iov, n, out) : -1;
+	}
 out:
 	if (rc != 0)
 		memset(out, 0, BMC_HASH_MAX);
@@ -271,8 +267,6 @@ static EVP_CIPHER_CTX *aes_ctx(bool encrypt, const uint8_t key[16], const uint8_
 	if (!cache.aes128cbc && !(cache.aes128cbc = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL)))
 		return NULL;
 	struct keyed *slot = keyed_find(KIND_AES, key, 16, &hit);
-	if (!slot)
-		return NULL;
 	if (hit && slot->aes[dir]) /* same key schedule, new IV; -1 keeps the direction */
 		return EVP_CipherInit_ex2(slot->aes[dir], NULL, NULL, iv, -1, NULL) ? slot->aes[dir] : NULL;
 	if (!hit) { /* the slot's other direction, if any, belongs to an older key */
