@@ -64,6 +64,18 @@ static void refill(struct bmc_bucket *b, uint64_t elapsed, uint32_t cap)
 	b->credit_ms = (uint32_t)(c > cap ? cap : c);
 }
 
+/* A bucket of all sources together: full at first use, refilled from its own clock. */
+static void refill_shared(struct bmc_bucket *b, uint64_t *last_ms, bool *init, uint64_t now, uint32_t cap)
+{
+	if (!*init) {
+		b->credit_ms = cap;
+		*last_ms = now;
+		*init = true;
+	}
+	refill(b, now >= *last_ms ? now - *last_ms : 0, cap);
+	*last_ms = now;
+}
+
 bool bmc_bucket_take(struct bmc_bucket *b, uint32_t cost_ms)
 {
 	if (b->credit_ms < cost_ms)
@@ -157,14 +169,7 @@ static bool setup_total_take(struct bmc *bmc)
 		return true;
 	uint32_t rate = rate_or(bmc->cfg.setup_limit_total, BMC_SETUP_TOTAL_DEFAULT);
 	uint32_t cost = cost_of(rate), cap = 2u * rate * cost;
-	uint64_t now = bmc_now(bmc);
-	if (!t->setup_all_init) {
-		t->setup_all.credit_ms = cap;
-		t->setup_all_ms = now;
-		t->setup_all_init = true;
-	}
-	refill(&t->setup_all, now >= t->setup_all_ms ? now - t->setup_all_ms : 0, cap);
-	t->setup_all_ms = now;
+	refill_shared(&t->setup_all, &t->setup_all_ms, &t->setup_all_init, bmc_now(bmc), cap);
 	return bmc_bucket_take(&t->setup_all, cost);
 }
 
@@ -199,14 +204,7 @@ void bmc_preauth_send(struct bmc *bmc, uint8_t channel, const struct bmc_peer *p
 bool bmc_ratelimit_sel(struct bmc *bmc, const struct bmc_peer *peer, bool per_source)
 {
 	struct bmc_sources *t = &bmc->sources;
-	uint64_t now = bmc_now(bmc);
-	if (!t->sel_all_init) {
-		t->sel_all.credit_ms = BMC_AUDIT_ALL_BURST * BMC_AUDIT_ALL_MS;
-		t->sel_all_ms = now;
-		t->sel_all_init = true;
-	}
-	refill(&t->sel_all, now >= t->sel_all_ms ? now - t->sel_all_ms : 0, BMC_AUDIT_ALL_BURST * BMC_AUDIT_ALL_MS);
-	t->sel_all_ms = now;
+	refill_shared(&t->sel_all, &t->sel_all_ms, &t->sel_all_init, bmc_now(bmc), BMC_AUDIT_ALL_BURST * BMC_AUDIT_ALL_MS);
 
 	struct bmc_source *src = peer && peer->family ? bmc_source_get(bmc, peer) : NULL;
 	/* The per-source bucket is looked at first so that a source over its own limit
