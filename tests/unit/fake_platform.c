@@ -233,3 +233,14 @@ struct bmc *fake_restart(const struct fake_platform *fp, struct bmc *old)
 	free(old);
 	return nb;
 }
+
+struct rsp fake_dispatch(struct bmc *bmc, const struct bmc_req *req, size_t cap)
+{
+	struct bmc_writer w;
+	struct rsp r;
+	memset(&r, 0, sizeof r);
+	wr_init(&w, r.data, cap && cap < sizeof r.data ? cap : sizeof r.data);
+	r.cc = bmc_dispatch(bmc, req, &w);
+	r.len = wr_len(&w);
+	return r;
+}

@@ -5,6 +5,7 @@
 
 #include "bmc/bmc.h"
 #include "bmc/platform.h"
+#include "dispatch.h"
 
 #define FAKE_MAX_SENT 8
 #define FAKE_MAX_RECS 8192
@@ -60,5 +61,15 @@ struct bmc *fake_bmc_new_ipmb(struct fake_platform *fp, const struct bmc_config 
 			      const struct bmc_backend *be, bool provision);
 /* The newest IPMB frame sent, or NULL. */
 const uint8_t *fake_last_ipmb(const struct fake_platform *fp, size_t *len);
+
+/* A command's answer as the unit tests look at it. */
+struct rsp {
+	uint8_t cc;
+	uint8_t data[BMC_MAX_MSG];
+	size_t len;
+};
+/* Dispatches req and returns the completion code and data, the response limited to cap
+ * bytes (0: BMC_MAX_MSG), as a transport's buffer would limit it. */
+struct rsp fake_dispatch(struct bmc *bmc, const struct bmc_req *req, size_t cap);
 
 #endif

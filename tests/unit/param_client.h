@@ -13,17 +13,11 @@
 
 #include <string.h>
 
-#include "dispatch.h"
+#include "fake_platform.h"
 
 #ifndef PARAM_CHAN
 #define PARAM_CHAN 1
 #endif
-
-struct rsp {
-	uint8_t cc;
-	uint8_t data[BMC_MAX_MSG];
-	size_t len;
-};
 
 static inline struct rsp xfer_on(struct bmc *bmc, uint8_t netfn, uint8_t cmd, uint8_t priv, uint8_t channel,
 				 const uint8_t *data, size_t len)
@@ -31,13 +25,7 @@ static inline struct rsp xfer_on(struct bmc *bmc, uint8_t netfn, uint8_t cmd, ui
 	struct bmc_req req = {
 		.netfn = netfn, .cmd = cmd, .channel = channel, .priv = priv, .data = data, .len = len,
 	};
-	struct bmc_writer w;
-	struct rsp r;
-	memset(&r, 0, sizeof r);
-	wr_init(&w, r.data, sizeof r.data);
-	r.cc = bmc_dispatch(bmc, &req, &w);
-	r.len = wr_len(&w);
-	return r;
+	return fake_dispatch(bmc, &req, 0);
 }
 
 static inline struct rsp get_sel(struct bmc *bmc, uint8_t chan, uint8_t param, uint8_t set_sel, uint8_t block_sel)

@@ -10,24 +10,12 @@
 #include "dispatch.h"
 #include "fake_platform.h"
 
-struct rsp {
-	uint8_t cc;
-	uint8_t data[BMC_MAX_MSG];
-	size_t len;
-};
-
 static struct rsp call_priv(struct bmc *bmc, uint8_t cmd, uint8_t priv, const uint8_t *data, size_t len)
 {
 	struct bmc_req req = {
 		.netfn = NETFN_APP, .cmd = cmd, .channel = CHANNEL_LAN, .priv = priv, .data = data, .len = len,
 	};
-	struct bmc_writer w;
-	struct rsp r;
-	memset(&r, 0, sizeof r);
-	wr_init(&w, r.data, sizeof r.data);
-	r.cc = bmc_dispatch(bmc, &req, &w);
-	r.len = wr_len(&w);
-	return r;
+	return fake_dispatch(bmc, &req, 0);
 }
 
 static struct rsp call(struct bmc *bmc, uint8_t cmd, const uint8_t *data, size_t len)

@@ -19,25 +19,13 @@ static struct fake_platform fp;
 static struct fake_backend fb;
 static struct bmc_backend be;
 
-struct rsp {
-	uint8_t cc;
-	uint8_t data[BMC_MAX_MSG];
-	size_t len;
-};
-
 static struct rsp xfer_cap(struct bmc *bmc, uint8_t netfn, uint8_t cmd, uint8_t lun, uint8_t priv,
 			   const uint8_t *data, size_t len, size_t cap)
 {
 	struct bmc_req req = {
 		.netfn = netfn, .cmd = cmd, .lun = lun, .channel = CHANNEL_LAN, .priv = priv, .data = data, .len = len,
 	};
-	struct bmc_writer w;
-	struct rsp r;
-	memset(&r, 0, sizeof r);
-	wr_init(&w, r.data, cap);
-	r.cc = bmc_dispatch(bmc, &req, &w);
-	r.len = wr_len(&w);
-	return r;
+	return fake_dispatch(bmc, &req, cap);
 }
 
 static struct rsp xfer(struct bmc *bmc, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len)

@@ -19,12 +19,6 @@
 #define T0 1700000001u
 #define T0_LE 0x01, 0xF1, 0x53, 0x65
 
-struct rsp {
-	uint8_t cc;
-	uint8_t data[BMC_MAX_MSG];
-	size_t len;
-};
-
 struct t {
 	struct fake_platform fp;
 	struct bmc *bmc;
@@ -59,13 +53,7 @@ static struct rsp xfer_priv(struct t *t, uint8_t cmd, uint8_t priv, const uint8_
 	struct bmc_req req = {
 		.netfn = NETFN_STORAGE, .cmd = cmd, .channel = CHANNEL_LAN, .priv = priv, .data = data, .len = len,
 	};
-	struct bmc_writer w;
-	struct rsp r;
-	memset(&r, 0, sizeof r);
-	wr_init(&w, r.data, sizeof r.data);
-	r.cc = bmc_dispatch(t->bmc, &req, &w);
-	r.len = wr_len(&w);
-	return r;
+	return fake_dispatch(t->bmc, &req, 0);
 }
 
 static struct rsp xfer(struct t *t, uint8_t cmd, const uint8_t *data, size_t len)

@@ -16,12 +16,6 @@
 #include "fake_platform.h"
 #include "watchdog.h"
 
-struct rsp {
-	uint8_t cc;
-	uint8_t data[BMC_MAX_MSG];
-	size_t len;
-};
-
 static struct fake_platform fp;
 static struct fake_backend fb;
 static struct bmc_backend be;
@@ -31,13 +25,7 @@ static struct rsp xfer(struct bmc *bmc, uint8_t netfn, uint8_t cmd, uint8_t priv
 	struct bmc_req req = {
 		.netfn = netfn, .cmd = cmd, .channel = CHANNEL_LAN, .priv = priv, .data = data, .len = len,
 	};
-	struct bmc_writer w;
-	struct rsp r;
-	memset(&r, 0, sizeof r);
-	wr_init(&w, r.data, sizeof r.data);
-	r.cc = bmc_dispatch(bmc, &req, &w);
-	r.len = wr_len(&w);
-	return r;
+	return fake_dispatch(bmc, &req, 0);
 }
 
 static struct bmc *new_bmc(void)
